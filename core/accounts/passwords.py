@@ -1,0 +1,46 @@
+"""Password hashing with argon2id and the password policy."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+_hasher = PasswordHasher()
+# A hash to verify against when the user does not exist, so timing does not reveal accounts.
+_DUMMY_HASH = _hasher.hash("sinergi-dummy-password")
+
+COMMON_PASSWORDS = frozenset(
+    {
+        "password", "password1", "password123", "12345678", "123456789", "1234567890",
+        "qwertyuiop", "iloveyou", "admin1234", "sinergi123", "indonesia", "indonesia1",
+        "jakarta123", "bismillah", "11111111", "00000000", "abcdefgh", "passw0rd",
+        "qwerty123", "rahasia123", "katasandi", "smartcity", "welcome123", "letmein123",
+    }
+)
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with argon2id."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Check a password; spends the same time whether or not the hash exists."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def password_problems(password: str, min_length: int) -> list[str]:
+    """Reasons (as message keys) why a password is refused; empty when it is acceptable."""
+    problems = []
+    if len(password) < min_length:
+        problems.append("too_short")
+    if password.lower() in COMMON_PASSWORDS:
+        problems.append("too_common")
+    return problems

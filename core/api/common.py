@@ -1,0 +1,94 @@
+"""Shared pieces of the API: pagination arguments and envelopes, ETags, the current actor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from werkzeug.exceptions import PreconditionRequired
+
+from core.errors import StaleVersion
+from core.pagination import Page
+
+
+class QueryArgs(Schema):
+    """Query strings ignore unknown parameters (e.g. ``lang``) but validate known ones."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class PageArgs(QueryArgs):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    sort = fields.String(load_default=None)
+
+    #: Allowed sort keys; subclasses set it.
+    SORTS: tuple[str, ...] = ()
+
+    @validates_schema
+    def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        maximum = current_app.config["API_PAGE_SIZE_MAX"]
+        per_page = data.get("per_page")
+        if per_page is not None and per_page > maximum:
+            raise ValidationError(f"Must be at most {maximum}.", "per_page")
+        sort = data.get("sort")
+        if sort and sort.lstrip("-") not in self.SORTS:
+            raise ValidationError(f"Must be one of: {', '.join(self.SORTS)}.", "sort")
+
+
+def page_options(args: dict[str, Any], default_sort: str) -> dict[str, Any]:
+    """Turn validated page arguments into keyword arguments for a list service."""
+    sort = args.get("sort") or default_sort
+    return {
+        "page": args["page"],
+        "per_page": args.get("per_page") or current_app.config["API_PAGE_SIZE_DEFAULT"],
+        "sort": sort.lstrip("-"),
+        "descending": sort.startswith("-"),
+    }
+
+
+class PageMeta(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    pages = fields.Integer()
+
+
+def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
+    """A ``{items, total, page, per_page, pages}`` envelope schema for ``item_schema``."""
+    return type(name, (PageMeta,), {"items": fields.List(fields.Nested(item_schema))})
+
+
+def page_body(page: Page[Any]) -> dict[str, Any]:
+    return {
+        "items": page.items,
+        "total": page.total,
+        "page": page.page,
+        "per_page": page.per_page,
+        "pages": page.pages,
+    }
+
+
+def etag(kind: str, ident: Any, version: int) -> str:
+    return f'"{kind}-{ident}-v{version}"'
+
+
+def expected_version(kind: str, ident: Any, required: bool = True) -> int | None:
+    """The version named by ``If-Match``; 428 when required and missing, 412 when unparseable."""
+    header = request.headers.get("If-Match")
+    if not header:
+        if required:
+            raise PreconditionRequired()
+        return None
+    if header.strip() == "*":
+        return None
+    prefix = f'"{kind}-{ident}-v'
+    for candidate in header.split(","):
+        candidate = candidate.strip().removeprefix("W/")
+        if candidate.startswith(prefix) and candidate.endswith('"'):
+            number = candidate[len(prefix):-1]
+            if number.isdigit():
+                return int(number)
+    raise StaleVersion()

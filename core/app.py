@@ -1,0 +1,98 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, g, request
+
+from core.config import check_safety, load_settings, resolve_paths, to_flask_config
+from core.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    overrides: Mapping[str, Any] | None = None, *, env: str | None = None
+) -> Flask:
+    """Build a Sinergi application.
+
+    ``env`` picks ``config/<env>.toml`` (default: ``SINERGI_ENV`` or ``development``);
+    ``overrides`` wins over every other configuration source (used by tests).
+    """
+    settings = resolve_paths(load_settings(env=env, overrides=overrides))
+    check_safety(settings)
+    Path(settings["instance_path"]).mkdir(parents=True, exist_ok=True)
+
+    app = Flask(
+        "core",
+        instance_path=settings["instance_path"],
+        static_folder="static",
+        template_folder="templates",
+    )
+    app.config.from_mapping(to_flask_config(settings))
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    _init_database(app)
+    _init_web_foundation(app)
+    _init_api(app)
+    _init_pages(app)
+    return app
+
+
+def _init_database(app: Flask) -> None:
+    db = Database(
+        app.config["DATABASE_URL"],
+        echo=bool(app.config["SQL_ECHO"]),
+        sqlite_busy_timeout_ms=int(app.config["SQLITE_BUSY_TIMEOUT_MS"]),
+    )
+    app.extensions["sinergi.db"] = db
+    app.teardown_appcontext(db.remove)
+
+
+def _init_web_foundation(app: Flask) -> None:
+    from core.accounts.sessions import DatabaseSessionInterface
+    from core.i18n import init_i18n
+    from core.ratelimit import init_ratelimit
+    from core.web.auth import check_csrf, load_current_principal
+
+    app.session_interface = DatabaseSessionInterface(
+        app.extensions["sinergi.db"],
+        lifetime=dt.timedelta(hours=float(app.config["SESSION_LIFETIME_HOURS"])),
+    )
+    init_i18n(app)
+    init_ratelimit(app)
+    app.before_request(load_current_principal)
+    app.before_request(check_csrf)
+    app.after_request(_security_headers)
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if not request.path.startswith("/api/docs"):
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+        )
+    if g.get("principal") is not None or request.cookies:
+        response.headers.setdefault("Cache-Control", "private, no-store")
+    return response
+
+
+def _init_api(app: Flask) -> None:
+    from core.api.setup import init_api
+
+    init_api(app)
+
+
+def _init_pages(app: Flask) -> None:
+    from core.web.setup import init_pages
+
+    init_pages(app)

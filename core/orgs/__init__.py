@@ -1,0 +1,1 @@
+"""Organisations of the pentahelix and their members."""

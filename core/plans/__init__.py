@@ -1,0 +1,1 @@
+"""Master plans (rencana induk) of regions, their programmes and review workflow."""

@@ -1,0 +1,1 @@
+"""Provinces, regions (kabupaten/kota) and their participation in the movement."""

@@ -1,0 +1,237 @@
+"""Region services: reference data queries and a region's participation in the movement."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, contains_eager
+
+from core.accounts.principal import Principal
+from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.events import record_event
+from core.pagination import Page, paginate
+from core.regions.models import Participation, Province, Region
+from core.taxonomy import COHORT_YEARS, STAGES
+
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "regions.csv"
+
+REGION_SORTS = {
+    "code": Region.code,
+    "name": Region.name,
+    "population": Region.population,
+    "area": Region.area_km2,
+}
+
+
+@dataclass(frozen=True)
+class RegionFilter:
+    """Filters for the region list. ``participating`` limits to regions that joined."""
+
+    province: str | None = None
+    kind: str | None = None
+    cohort: int | None = None
+    stage: str | None = None
+    participating: bool | None = None
+    q: str | None = None
+
+
+def list_regions(
+    session: Session,
+    filters: RegionFilter,
+    *,
+    sort: str = "code",
+    descending: bool = False,
+    page: int = 1,
+    per_page: int = 20,
+) -> Page[Region]:
+    """Regions matching the filters, with province and participation eagerly joined."""
+    stmt = (
+        select(Region)
+        .join(Region.province)
+        .outerjoin(Region.participation)
+        .options(contains_eager(Region.province), contains_eager(Region.participation))
+    )
+    if filters.province:
+        stmt = stmt.where(Region.province_code == filters.province)
+    if filters.kind:
+        stmt = stmt.where(Region.kind == filters.kind)
+    if filters.cohort:
+        stmt = stmt.where(Participation.cohort_year == filters.cohort)
+    if filters.stage:
+        stmt = stmt.where(Participation.stage == filters.stage)
+    if filters.participating is True:
+        stmt = stmt.where(Participation.region_code.is_not(None))
+    elif filters.participating is False:
+        stmt = stmt.where(Participation.region_code.is_(None))
+    if filters.q:
+        pattern = f"%{filters.q.strip().lower()}%"
+        stmt = stmt.where(or_(func.lower(Region.name).like(pattern), Region.code.like(pattern)))
+    column = REGION_SORTS.get(sort, Region.code)
+    order = column.desc() if descending else column.asc()
+    stmt = stmt.order_by(order, Region.code)
+    return paginate(session, stmt, page, per_page)
+
+
+def get_region(session: Session, code: str) -> Region:
+    """One region with its province and participation, or NotFound."""
+    region = session.scalar(
+        select(Region)
+        .join(Region.province)
+        .outerjoin(Region.participation)
+        .options(contains_eager(Region.province), contains_eager(Region.participation))
+        .where(Region.code == code)
+    )
+    if region is None:
+        raise NotFound(_l("Region %(code)s was not found.", code=code))
+    return region
+
+
+def list_provinces(session: Session, code: str | None = None) -> list[tuple[Province, int, int]]:
+    """Provinces (all, or the one with ``code``) with their number of regions and of
+    participating regions."""
+    stmt = (
+        select(
+            Province,
+            func.count(Region.code),
+            func.count(Participation.region_code),
+        )
+        .outerjoin(Region, Region.province_code == Province.code)
+        .outerjoin(Participation, Participation.region_code == Region.code)
+        .group_by(Province.code)
+        .order_by(Province.code)
+    )
+    if code is not None:
+        stmt = stmt.where(Province.code == code)
+    return [(p, n, m) for p, n, m in session.execute(stmt).all()]
+
+
+def get_province_summary(session: Session, code: str) -> tuple[Province, int, int]:
+    """One province with its counts, or NotFound."""
+    rows = list_provinces(session, code)
+    if not rows:
+        raise NotFound(_l("Province %(code)s was not found.", code=code))
+    return rows[0]
+
+
+def _participation_payload(region: Region, participation: Participation) -> dict:
+    return {
+        "region_code": region.code,
+        "region_name": region.name,
+        "province_code": region.province_code,
+        "cohort_year": participation.cohort_year,
+        "stage": participation.stage,
+    }
+
+
+def join_movement(
+    session: Session, actor: Principal | None, region_code: str, cohort_year: int,
+    stage: str = "selected", *, is_demo: bool = False,
+) -> Participation:
+    """Record that a region joined the movement in a cohort (admin only)."""
+    if actor is None or not actor.is_admin:
+        raise PermissionDenied()
+    region = get_region(session, region_code)
+    errors = {}
+    if cohort_year not in COHORT_YEARS:
+        errors["cohort_year"] = [_l("Not a cohort year of the movement.")]
+    if stage not in STAGES:
+        errors["stage"] = [_l("Unknown stage.")]
+    if errors:
+        raise ValidationFailed(errors=errors)
+    if region.participation is not None:
+        raise Conflict(_l("This region has already joined the movement."))
+    participation = Participation(
+        region_code=region.code, cohort_year=cohort_year, stage=stage, is_demo=is_demo, version=1
+    )
+    session.add(participation)
+    record_event(
+        session,
+        "sinergi.region.joined",
+        subject=region.code,
+        sequence=participation.version,
+        data=_participation_payload(region, participation),
+    )
+    return participation
+
+
+def change_stage(
+    session: Session, actor: Principal | None, region_code: str, stage: str, reason: str = ""
+) -> Participation:
+    """Move a participating region to another stage (admin only)."""
+    if actor is None or not actor.is_admin:
+        raise PermissionDenied()
+    region = get_region(session, region_code)
+    if stage not in STAGES:
+        raise ValidationFailed(errors={"stage": [_l("Unknown stage.")]})
+    participation = region.participation
+    if participation is None:
+        raise Conflict(_l("This region has not joined the movement."))
+    if participation.stage == stage:
+        return participation
+    previous = participation.stage
+    participation.stage = stage
+    participation.version += 1
+    data = _participation_payload(region, participation)
+    data.update(previous_stage=previous, reason=reason)
+    record_event(
+        session,
+        "sinergi.region.stage_changed",
+        subject=region.code,
+        sequence=participation.version,
+        data=data,
+    )
+    return participation
+
+
+def read_regions_file(path: Path = DATA_FILE) -> list[dict[str, str]]:
+    """Rows of the shipped Kemendagri data file."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _number(value: str, kind: Callable[[str], float | int]) -> float | int | None:
+    return kind(value) if value not in ("", None) else None
+
+
+def load_reference_data(
+    session: Session, rows: Iterable[dict[str, str]], progress: Callable[[int], None] | None = None
+) -> tuple[int, int]:
+    """Insert or update provinces and regions idempotently. Returns (provinces, regions)."""
+    rows = list(rows)
+    provinces = {p.code: p for p in session.scalars(select(Province))}
+    regions = {r.code: r for r in session.scalars(select(Region))}
+    n_prov = n_reg = 0
+    for row in rows:
+        if row["kind"] == "provinsi":
+            target = provinces.get(row["code"]) or Province(code=row["code"])
+            target.name = row["name"]
+            target.population = _number(row["population_2025"], int)
+            target.area_km2 = _number(row["area_km2"], float)
+            if row["code"] not in provinces:
+                session.add(target)
+                provinces[row["code"]] = target
+            n_prov += 1
+            if progress:
+                progress(1)
+    session.flush()
+    for row in rows:
+        if row["kind"] in ("kota", "kabupaten"):
+            target = regions.get(row["code"]) or Region(code=row["code"])
+            target.name = row["name"]
+            target.kind = row["kind"]
+            target.province_code = row["province_code"]
+            target.population = _number(row["population_2025"], int)
+            target.area_km2 = _number(row["area_km2"], float)
+            if row["code"] not in regions:
+                session.add(target)
+                regions[row["code"]] = target
+            n_reg += 1
+            if progress:
+                progress(1)
+    session.flush()
+    return n_prov, n_reg

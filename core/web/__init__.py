@@ -1,0 +1,1 @@
+"""Server-rendered pages: layout, login, dashboards, regions, organisations, master plans."""

@@ -1,0 +1,33 @@
+"""Navigation links of the layout. Plugins will add theirs through a hook (issue: the spine)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from core.accounts.principal import Principal
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: Any
+    endpoint: str
+    order: int = 100
+
+    @property
+    def url(self) -> str:
+        return url_for(self.endpoint)
+
+
+def nav_links(principal: Principal | None) -> list[NavLink]:
+    links = [
+        NavLink(_l("Regions"), "web.regions", 10),
+        NavLink(_l("Organisations"), "web.organisations", 20),
+        NavLink(_l("Master plans"), "web.plans", 30),
+    ]
+    if principal is not None:
+        links.insert(0, NavLink(_l("Dashboard"), "web.dashboard", 0))
+    return sorted(links, key=lambda link: link.order)

@@ -1,0 +1,1 @@
+"""Placeholder: this plugin is built in a later issue."""
