@@ -52,7 +52,8 @@ class StaleVersion(DomainError):
     status = 412
     code = "precondition-failed"
     default_message = _l(
-        "Someone else changed this item since you loaded it. Reload it and apply your changes again."
+        "Someone else changed this item since you loaded it. "
+        "Reload it and apply your changes again."
     )
 
 

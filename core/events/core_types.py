@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from core.events.registry import EventType, EventRegistry
+from core.events.registry import EventRegistry, EventType
 
 
 class PlanSummary(Schema):

@@ -38,7 +38,9 @@ class Organisation(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    memberships: Mapped[list[Membership]] = relationship(back_populates="organisation", lazy="raise")
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="organisation", lazy="raise"
+    )
 
 
 class Membership(Base):
@@ -47,7 +49,9 @@ class Membership(Base):
     __tablename__ = "memberships"
     __table_args__ = (CheckConstraint("role in ('member', 'admin')", name="role"),)
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True, index=True
     )

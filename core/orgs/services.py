@@ -32,7 +32,8 @@ def slugify(text: str) -> str:
 
 def _unique_slug(session: Session, name: str) -> str:
     base = slugify(name)
-    taken = set(session.scalars(select(Organisation.slug).where(Organisation.slug.like(f"{base}%"))))
+    similar = select(Organisation.slug).where(Organisation.slug.like(f"{base}%"))
+    taken = set(session.scalars(similar))
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1

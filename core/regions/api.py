@@ -30,9 +30,8 @@ class Regions(MethodView):
     @blp.response(200, RegionPage)
     def get(self, args: dict[str, Any]):
         """List regions, filtered by province, kind, cohort, stage or text."""
-        filters = services.RegionFilter(
-            **{k: args.get(k) for k in ("province", "kind", "cohort", "stage", "participating", "q")}
-        )
+        keys = ("province", "kind", "cohort", "stage", "participating", "q")
+        filters = services.RegionFilter(**{k: args.get(k) for k in keys})
         return page_body(services.list_regions(session(), filters, **page_options(args, "code")))
 
 

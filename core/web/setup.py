@@ -8,7 +8,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 
 from core import taxonomy
-from core.web.auth import current_principal, csrf_token
+from core.web.auth import csrf_token, current_principal
 from core.web.nav import nav_links
 
 
