@@ -1,0 +1,40 @@
+# Sinergi — the two commands of the README are `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install run test lint translations lock clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
+	touch $(STAMP)
+
+translations: install
+	$(BIN)/pybabel compile --statistics -d core/translations
+
+## Install, create the SQLite database, load regions and demo data, serve on 127.0.0.1:5000.
+run: install translations
+	$(BIN)/sinergi db upgrade
+	$(BIN)/sinergi regions load
+	$(BIN)/sinergi demo
+	$(BIN)/sinergi run
+
+## The whole test suite. SINERGI_TEST_DATABASE_URL picks PostgreSQL instead of SQLite.
+test: install translations
+	$(BIN)/ruff check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+## Refresh the lock file from the current virtual environment.
+lock:
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^sinergi' > requirements.lock
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache
