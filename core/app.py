@@ -12,6 +12,9 @@ from flask import Flask, Response, g, request
 
 from core.config import check_safety, load_settings, resolve_paths, to_flask_config
 from core.db import Database
+from core.events.core_types import register_core_event_types
+from core.events.registry import EventRegistry
+from core.plugins import PluginHost
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +41,12 @@ def create_app(
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
     _init_database(app)
+    host = _init_plugins(app, settings)
     _init_web_foundation(app)
     _init_api(app)
     _init_pages(app)
+    _register_plugin_blueprints(app, host)
+    host.call("startup", app=app)
     return app
 
 
@@ -52,6 +58,44 @@ def _init_database(app: Flask) -> None:
     )
     app.extensions["sinergi.db"] = db
     app.teardown_appcontext(db.remove)
+
+
+def _init_plugins(app: Flask, settings: dict[str, Any]) -> PluginHost:
+    """Load enabled plugins; collect their event types, handlers, permissions, migrations."""
+    registry = EventRegistry()
+    register_core_event_types(registry)
+    host = PluginHost(settings, registry)
+    host.load()
+    host.register_event_types()
+    host.register_handlers()
+    host.register_permissions()
+    app.extensions["sinergi.events"] = registry
+    app.extensions["sinergi.plugins"] = host
+    app.extensions["sinergi.migration_dirs"] = list(host.migration_dirs().values())
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
+        [str(Path(app.root_path) / "translations"), *host.translation_dirs()]
+    )
+    # Every session of this app validates events against this app's registry.
+    app.extensions["sinergi.db"].session_factory.configure(info={"sinergi.events": registry})
+    return host
+
+
+def _register_plugin_blueprints(app: Flask, host: PluginHost) -> None:
+    """Mount plugin blueprints: smorest ones under /api/v1 (documented), others as pages."""
+    from flask_smorest import Blueprint as ApiBlueprint
+
+    api = app.extensions["sinergi.api"]
+    for name, blueprints in host.call("register_blueprints"):
+        try:
+            for blueprint in blueprints:
+                if isinstance(blueprint, ApiBlueprint):
+                    api.register_blueprint(
+                        blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}"
+                    )
+                else:
+                    app.register_blueprint(blueprint)
+        except Exception as exc:  # noqa: BLE001 - a broken blueprint fails only its plugin
+            host.fail(host.plugins[name], "register_blueprints", exc)
 
 
 def _init_web_foundation(app: Flask) -> None:

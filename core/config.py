@@ -80,6 +80,9 @@ def load_settings(
         if not name.startswith(ENV_PREFIX) or name in {"SINERGI_CONFIG", "SINERGI_CONFIG_DIR"}:
             continue
         key = name[len(ENV_PREFIX):].lower()
+        if "__" in key:
+            _set_nested(settings, key.split("__"), value)
+            continue
         try:
             settings[key] = _coerce(value, settings.get(key, ""))
         except ConfigError as exc:
@@ -89,6 +92,17 @@ def load_settings(
     return settings
 
 
+def _set_nested(settings: dict[str, Any], path: list[str], value: str) -> None:
+    """``SINERGI_PLUGINS__MATCHMAKING__TOP_N=5`` sets ``settings["plugins"]["matchmaking"]
+    ["top_n"]``; the plugin's config schema converts the string."""
+    target = settings
+    for part in path[:-1]:
+        target = target.setdefault(part, {})
+        if not isinstance(target, dict):
+            raise ConfigError(f"SINERGI_{'__'.join(path).upper()}: {part} is not a section")
+    target[path[-1]] = value
+
+
 def resolve_paths(settings: dict[str, Any]) -> dict[str, Any]:
     """Fill in the instance folder, the database URL and the broker URL when left empty."""
     instance = Path(settings.get("instance_path") or PROJECT_ROOT / "instance").resolve()
@@ -96,7 +110,7 @@ def resolve_paths(settings: dict[str, Any]) -> dict[str, Any]:
     if not settings.get("database_url"):
         settings["database_url"] = f"sqlite:///{instance / 'sinergi.db'}"
     if not settings.get("broker_url"):
-        settings["broker_url"] = f"filesystem://{instance / 'bus'}"
+        settings["broker_url"] = "filesystem://"
     return settings
 
 

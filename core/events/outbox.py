@@ -70,7 +70,7 @@ def record_event(
     Raises :class:`~core.events.registry.UnknownEventType` or
     :class:`~core.events.registry.InvalidEventPayload` at the call site.
     """
-    registry.validate(event_type, data)
+    session.info.get("sinergi.events", registry).validate(event_type, data)
     row = OutboxEvent(
         id=str(uuid.uuid4()),
         type=event_type,

@@ -1,1 +1,3 @@
-"""Placeholder: this plugin is built in a later issue."""
+"""The matchmaking plugin (built in its own issue; for now it only declares the API it targets)."""
+
+SINERGI_API_VERSION = "1"

@@ -1,0 +1,85 @@
+"""The stable plugin API: the only module of core that plugins import.
+
+Everything a plugin needs is here: the ``hookimpl`` marker, value types for what hooks return,
+the model base, the database session, the current user and permission checks, events,
+translations, and errors. Names not listed in ``__all__`` are not part of the API.
+
+Versioning: ``API_VERSION`` is ``MAJOR.MINOR``. A plugin declares the major version it targets
+with a module attribute ``SINERGI_API_VERSION = "1"``; a plugin that targets another major
+version is refused at load with a clear error. See docs/plugins.md for the compatibility and
+deprecation policy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pluggy
+
+API_VERSION = "1.0"
+
+hookimpl = pluggy.HookimplMarker("sinergi")
+
+# Imports below depend on API_VERSION/hookimpl being defined (core.plugins imports them).
+from flask import current_app  # noqa: E402
+from flask_babel import gettext as _  # noqa: E402
+from flask_babel import lazy_gettext as _l  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from core.accounts.principal import Principal  # noqa: E402
+from core.db import Base as Model  # noqa: E402
+from core.db import BigIntPK, UTCDateTime, utcnow  # noqa: E402
+from core.errors import (  # noqa: E402
+    AuthenticationRequired,
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    StaleVersion,
+    ValidationFailed,
+)
+from core.events.outbox import record_event  # noqa: E402
+from core.plugin.types import (  # noqa: E402
+    DemoContext,
+    Event,
+    EventType,
+    Handler,
+    HandlerContext,
+    NavItem,
+    Permission,
+)
+from core.web.auth import current_principal, require_principal  # noqa: E402
+
+
+def db_session() -> Session:
+    """The current request's (or CLI command's) database session."""
+    return current_app.extensions["sinergi.db"].session()
+
+
+def plugin_config(name: str) -> dict[str, Any]:
+    """The validated configuration section ``[plugins.<name>]`` of a plugin."""
+    return current_app.extensions["sinergi.plugins"].config_for(name)
+
+
+def allowed(principal: Principal | None, action: str, resource: Any = None) -> bool:
+    """Whether ``principal`` may perform ``action`` (asks plugins, then the default roles)."""
+    from core.permissions import is_allowed
+
+    return is_allowed(principal, action, resource)
+
+
+def require(principal: Principal | None, action: str, resource: Any = None) -> None:
+    """Raise ``PermissionDenied`` (or ``AuthenticationRequired``) unless allowed."""
+    if not allowed(principal, action, resource):
+        if principal is None:
+            raise AuthenticationRequired()
+        raise PermissionDenied()
+
+
+__all__ = [
+    "API_VERSION", "AuthenticationRequired", "BigIntPK", "Conflict", "DemoContext",
+    "DomainError", "Event", "EventType", "Handler", "HandlerContext", "Model", "NavItem",
+    "NotFound", "Permission", "PermissionDenied", "Principal", "StaleVersion", "UTCDateTime",
+    "ValidationFailed", "_", "_l", "allowed", "current_principal", "db_session", "hookimpl",
+    "plugin_config", "record_event", "require", "require_principal", "utcnow",
+]
