@@ -269,3 +269,30 @@ def list_members(session: Session, org: Organisation) -> list[tuple[User, str]]:
         .order_by(User.name)
     ).all()
     return [(u, r) for u, r in rows]
+
+
+def organisations_of(session: Session, actor: Principal) -> list[tuple[Organisation, str]]:
+    """The organisations the actor belongs to, with the actor's role in each, by name."""
+    rows = session.execute(
+        select(Organisation, Membership.role)
+        .join(Membership, Membership.organisation_id == Organisation.id)
+        .where(Membership.user_id == actor.user_id)
+        .order_by(Organisation.name)
+    ).all()
+    return [(org, role) for org, role in rows]
+
+
+def government_organisation(session: Session, region_code: str) -> Organisation | None:
+    """The government organisation of a region, if it has one (never creates it)."""
+    return session.scalar(select(Organisation).where(Organisation.region_code == region_code))
+
+
+#: Profile fields that a complete profile fills in (``name`` is always present).
+COMPLETENESS_FIELDS = ("about", "capabilities", "dimensions", "provinces_served", "website")
+
+
+def profile_completeness(org: Organisation) -> tuple[int, list[str]]:
+    """How complete a profile is, in percent, and which profile fields are still empty."""
+    missing = [name for name in COMPLETENESS_FIELDS if not getattr(org, name)]
+    done = len(COMPLETENESS_FIELDS) - len(missing)
+    return round(100 * done / len(COMPLETENESS_FIELDS)), missing

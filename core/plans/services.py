@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from core.accounts.principal import Principal
@@ -20,7 +20,7 @@ from core.db import utcnow
 from core.errors import Conflict, NotFound, PermissionDenied, StaleVersion, ValidationFailed
 from core.events import record_event
 from core.pagination import Page, paginate
-from core.plans.models import MasterPlan, PlanTransition, Programme
+from core.plans.models import PLAN_STATUSES, MasterPlan, PlanTransition, Programme
 from core.regions.models import Region
 from core.taxonomy import DIMENSIONS, HORIZONS, PROGRAMME_STATUSES, SUB_DIMENSIONS
 
@@ -83,6 +83,8 @@ class PlanFilter:
     status: str | None = None
     period: int | None = None  # plans whose period includes this year
     q: str | None = None
+    statuses: tuple[str, ...] = ()  # any of these statuses
+    regions: tuple[str, ...] = ()  # any of these region codes
 
 
 PLAN_SORTS = {
@@ -115,6 +117,10 @@ def list_plans(
         stmt = stmt.where(Region.province_code == filters.province)
     if filters.status:
         stmt = stmt.where(MasterPlan.status == filters.status)
+    if filters.statuses:
+        stmt = stmt.where(MasterPlan.status.in_(filters.statuses))
+    if filters.regions:
+        stmt = stmt.where(MasterPlan.region_code.in_(filters.regions))
     if filters.period:
         stmt = stmt.where(
             MasterPlan.period_start <= filters.period, MasterPlan.period_end >= filters.period
@@ -124,6 +130,26 @@ def list_plans(
     column = PLAN_SORTS.get(sort, MasterPlan.updated_at)
     stmt = stmt.order_by(column.desc() if descending else column.asc(), MasterPlan.id.desc())
     return paginate(session, stmt, page, per_page)
+
+
+def status_counts(session: Session, actor: Principal | None) -> dict[str, int]:
+    """How many plans the actor may see, per status (every status present, zero if none)."""
+    stmt = select(MasterPlan.status, func.count()).group_by(MasterPlan.status)
+    visible = _visibility_clause(actor)
+    if visible is not None:
+        stmt = stmt.where(visible)
+    counts = dict(session.execute(stmt).all())
+    return {status: int(counts.get(status, 0)) for status in PLAN_STATUSES}
+
+
+def allowed_actions(actor: Principal | None, plan: MasterPlan) -> frozenset[str]:
+    """What the actor may do with the plan now: ``edit``, ``submit`` and/or ``review``."""
+    actions: set[str] = set()
+    if can_edit(actor, plan) and plan.status in EDITABLE_STATUSES:
+        actions.update(("edit", "submit"))
+    if can_review(actor) and plan.status in REVIEWABLE_STATUSES:
+        actions.add("review")
+    return frozenset(actions)
 
 
 def get_plan(

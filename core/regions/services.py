@@ -38,6 +38,7 @@ class RegionFilter:
     stage: str | None = None
     participating: bool | None = None
     q: str | None = None
+    codes: tuple[str, ...] | None = None  # limit to these region codes
 
 
 def list_regions(
@@ -71,6 +72,8 @@ def list_regions(
     if filters.q:
         pattern = f"%{filters.q.strip().lower()}%"
         stmt = stmt.where(or_(func.lower(Region.name).like(pattern), Region.code.like(pattern)))
+    if filters.codes is not None:
+        stmt = stmt.where(Region.code.in_(filters.codes))
     column = REGION_SORTS.get(sort, Region.code)
     order = column.desc() if descending else column.asc()
     stmt = stmt.order_by(order, Region.code)
@@ -108,6 +111,16 @@ def list_provinces(session: Session, code: str | None = None) -> list[tuple[Prov
     if code is not None:
         stmt = stmt.where(Province.code == code)
     return [(p, n, m) for p, n, m in session.execute(stmt).all()]
+
+
+def participation_by_cohort(session: Session) -> list[tuple[int, int]]:
+    """``(cohort_year, number of participating regions)`` for every cohort, oldest first."""
+    counts = dict(
+        session.execute(
+            select(Participation.cohort_year, func.count()).group_by(Participation.cohort_year)
+        ).all()
+    )
+    return [(year, int(counts.get(year, 0))) for year in COHORT_YEARS]
 
 
 def get_province_summary(session: Session, code: str) -> tuple[Province, int, int]:
