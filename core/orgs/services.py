@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Text, cast, func, or_, select
+from sqlalchemy import Text, cast, or_, select
 from sqlalchemy.orm import Session
 
 from core.accounts.models import User
@@ -138,9 +138,12 @@ def government_org_for(session: Session, actor: Principal, region_code: str) -> 
 
 def get_organisation(session: Session, ref: int | str) -> Organisation:
     """An organisation by id or slug."""
-    column = Organisation.id if isinstance(ref, int) or str(ref).isdigit() else Organisation.slug
-    value = int(ref) if column is Organisation.id else ref
-    org = session.scalar(select(Organisation).where(column == value))
+    if isinstance(ref, int) or re.fullmatch(r"[0-9]{1,18}", ref):
+        # Only ASCII digits that fit a 64-bit id; anything else (e.g. "²") is a slug.
+        condition = Organisation.id == int(ref)
+    else:
+        condition = Organisation.slug == ref
+    org = session.scalar(select(Organisation).where(condition))
     if org is None:
         raise NotFound(_l("The organisation was not found."))
     return org
@@ -220,10 +223,10 @@ def list_organisations(
     if filters.verified is not None:
         stmt = stmt.where(Organisation.verified.is_(filters.verified))
     if filters.q:
-        pattern = f"%{filters.q.strip().lower()}%"
+        text = filters.q.strip()
         stmt = stmt.where(
-            or_(func.lower(Organisation.name).like(pattern),
-                func.lower(Organisation.capabilities).like(pattern))
+            or_(Organisation.name.icontains(text, autoescape=True),
+                Organisation.capabilities.icontains(text, autoescape=True))
         )
     # JSON list membership, portable across SQLite and PostgreSQL: match the quoted value.
     if filters.province:

@@ -126,7 +126,7 @@ def list_plans(
             MasterPlan.period_start <= filters.period, MasterPlan.period_end >= filters.period
         )
     if filters.q:
-        stmt = stmt.where(MasterPlan.title.ilike(f"%{filters.q.strip()}%"))
+        stmt = stmt.where(MasterPlan.title.icontains(filters.q.strip(), autoescape=True))
     column = PLAN_SORTS.get(sort, MasterPlan.updated_at)
     stmt = stmt.order_by(column.desc() if descending else column.asc(), MasterPlan.id.desc())
     return paginate(session, stmt, page, per_page)

@@ -70,13 +70,16 @@ def list_regions(
     elif filters.participating is False:
         stmt = stmt.where(Participation.region_code.is_(None))
     if filters.q:
-        pattern = f"%{filters.q.strip().lower()}%"
-        stmt = stmt.where(or_(func.lower(Region.name).like(pattern), Region.code.like(pattern)))
+        text = filters.q.strip()
+        stmt = stmt.where(or_(Region.name.icontains(text, autoescape=True),
+                              Region.code.contains(text, autoescape=True)))
     if filters.codes is not None:
         stmt = stmt.where(Region.code.in_(filters.codes))
     column = REGION_SORTS.get(sort, Region.code)
+    # Regions without a population or area come last either way, on every database
+    # (PostgreSQL and SQLite disagree on where NULLs sort by default).
     order = column.desc() if descending else column.asc()
-    stmt = stmt.order_by(order, Region.code)
+    stmt = stmt.order_by(order.nulls_last(), Region.code)
     return paginate(session, stmt, page, per_page)
 
 
