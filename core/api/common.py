@@ -19,6 +19,11 @@ class QueryArgs(Schema):
         unknown = EXCLUDE
 
 
+class NoBodySchema(Schema):
+    """The body of an action that takes no input: none, or ``{}``. Anything else is refused
+    (400 for malformed JSON, 422 for fields) rather than silently ignored."""
+
+
 class PageArgs(QueryArgs):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=None, validate=validate.Range(min=1))
@@ -34,7 +39,7 @@ class PageArgs(QueryArgs):
         if per_page is not None and per_page > maximum:
             raise ValidationError(f"Must be at most {maximum}.", "per_page")
         sort = data.get("sort")
-        if sort and sort.lstrip("-") not in self.SORTS:
+        if sort and sort.removeprefix("-") not in self.SORTS:
             raise ValidationError(f"Must be one of: {', '.join(self.SORTS)}.", "sort")
 
 
@@ -44,7 +49,7 @@ def page_options(args: dict[str, Any], default_sort: str) -> dict[str, Any]:
     return {
         "page": args["page"],
         "per_page": args.get("per_page") or current_app.config["API_PAGE_SIZE_DEFAULT"],
-        "sort": sort.lstrip("-"),
+        "sort": sort.removeprefix("-"),
         "descending": sort.startswith("-"),
     }
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, json, request
+from flask import Response, current_app, g, json, request
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from core.errors import DomainError
 
 PROBLEM_TYPE = "urn:sinergi:problem:{}"
+PROBLEM_MIMETYPE = "application/problem+json"
+CSRF_DETAIL = _l("The CSRF token is missing or invalid: send it in the X-CSRF-Token header.")
 
 STATUS_TITLES = {
     400: _l("Bad request"),
@@ -53,6 +56,19 @@ STATUS_DETAILS = {
 }
 
 
+class ProblemSchema(Schema):
+    """RFC 9457 problem details: the body of every API error."""
+
+    type = fields.String(metadata={"example": "urn:sinergi:problem:validation-failed"})
+    title = fields.String(metadata={"description": "In the language of Accept-Language."})
+    status = fields.Integer()
+    detail = fields.String()
+    instance = fields.String(metadata={"description": "The request path."})
+    errors = fields.Dict(
+        metadata={"description": "Per-field messages, shaped like the request body."}
+    )
+
+
 def translate(message: Any) -> str:
     """Translate a message (lazy string, or a library message that our catalogue knows)."""
     text = str(message)
@@ -89,11 +105,17 @@ def problem(
     if errors:
         body["errors"] = translate_errors(errors)
     response = current_app.response_class(
-        json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json"
+        json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_MIMETYPE
     )
     for name, value in (headers.items() if isinstance(headers, dict) else headers or []):
         if name.lower() not in ("content-type", "content-length"):
             response.headers[name] = value
+    if status == 401 and "WWW-Authenticate" not in response.headers:
+        # RFC 9110: a 401 names the scheme to authenticate with (RFC 6750 for bearer tokens).
+        challenge = 'Bearer realm="sinergi"'
+        if g.get("auth_method") == "invalid-token":
+            challenge += ', error="invalid_token"'
+        response.headers["WWW-Authenticate"] = challenge
     response.headers["Content-Language"] = str(_current_locale())
     return response
 
@@ -120,6 +142,8 @@ def from_http_exception(error: HTTPException) -> Response:
     detail = None
     if isinstance(data, dict) and data.get("messages"):
         errors = _flatten_webargs(data["messages"])
+    if status == 403 and g.get("csrf_failed"):
+        return problem(403, detail=CSRF_DETAIL, code="csrf-failed")
     if status == 400 and data.get("message"):
         detail = data["message"]
     elif status not in STATUS_DETAILS and error.description and status != 422:

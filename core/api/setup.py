@@ -2,22 +2,61 @@
 
 from __future__ import annotations
 
+import http
 import logging
+from typing import Any
 
 from flask import Flask, request
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Api
-from werkzeug.exceptions import HTTPException, UnsupportedMediaType
+from flask_smorest.spec.plugins import integerconverter2paramschema
+from flask_smorest.utils import prepare_response
+from werkzeug.exceptions import HTTPException, NotFound, UnsupportedMediaType
+from werkzeug.routing import IntegerConverter
 
-from core.api.problems import from_domain_error, from_http_exception, problem
-from core.errors import DomainError
+from core.api.problems import (
+    PROBLEM_MIMETYPE,
+    ProblemSchema,
+    from_domain_error,
+    from_http_exception,
+    problem,
+)
+from core.errors import AuthenticationRequired, DomainError, PermissionDenied, ValidationFailed
+from core.web.auth import current_principal
 
 log = logging.getLogger(__name__)
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+#: The largest id a BIGINT column holds; larger ``<int:…>`` URL parts are not found (404).
+MAX_ID = 2**63 - 1
+NUL_MESSAGE = _l("Text must not contain NUL characters.")
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` that only matches numbers the database can hold, so that an oversized id
+    is a 404 instead of an overflow error (500) in the database driver."""
+
+    def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = None,
+                 max: int | None = MAX_ID, signed: bool = False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 class SinergiApi(Api):
     """flask-smorest Api whose HTTP errors are problem+json (API) or HTML pages (the rest)."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self) -> None:
+        """Document every error response as ``application/problem+json`` (what we send)."""
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_MIMETYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_MIMETYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
     def handle_http_exception(self, error: HTTPException):  # type: ignore[override]
         if request.path.startswith("/api/"):
@@ -36,8 +75,48 @@ def _require_json_body() -> None:
         raise UnsupportedMediaType()
 
 
+def _nul_errors(value: Any) -> Any:
+    """Per-field errors (shaped like marshmallow's) for strings and keys holding U+0000."""
+    if isinstance(value, str):
+        return [NUL_MESSAGE] if "\x00" in value else None
+    if isinstance(value, dict | list):
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        errors = {}
+        for key, item in items:
+            found = [NUL_MESSAGE] if "\x00" in str(key) else _nul_errors(item)
+            if found:
+                errors[str(key)] = found
+        return errors or None
+    return None
+
+
+def _refuse_nul_characters() -> None:
+    """No text in this API may contain U+0000: PostgreSQL cannot store or even compare it, so
+    it would fail deep in the driver (500). Paths holding it are not found; query strings and
+    JSON bodies holding it are 422 with the offending fields."""
+    if not request.path.startswith("/api/"):
+        return
+    if "\x00" in request.path:
+        raise NotFound()
+    errors: dict[str, Any] = {}
+    for name, values in request.args.lists():
+        if "\x00" in name or any("\x00" in v for v in values):
+            errors[name] = [NUL_MESSAGE]
+    if request.method in BODY_METHODS and request.is_json:
+        found = _nul_errors(request.get_json(silent=True))
+        if isinstance(found, dict):
+            errors.update(found)
+        elif found:
+            errors["_schema"] = found
+    if errors:
+        raise ValidationFailed(errors=errors)
+
+
 def _handle_domain_error(error: DomainError):
     if request.path.startswith("/api/"):
+        if isinstance(error, PermissionDenied) and current_principal() is None:
+            # Anonymous callers are not "forbidden": they must authenticate first (401).
+            error = AuthenticationRequired()
         return from_domain_error(error)
     from core.web.errors import render_domain_error
 
@@ -64,7 +143,11 @@ def init_api(app: Flask) -> None:
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
         OPENAPI_SWAGGER_UI_URL="/static/vendor/swagger-ui/",
+        # No call to the public validator service: the docs page uses nothing but this site.
+        OPENAPI_SWAGGER_UI_CONFIG={"validatorUrl": None},
     )
+    # Register before the blueprints so that every ``<int:…>`` rule uses it.
+    app.url_map.converters["int"] = IdConverter
     api = SinergiApi(
         app,
         spec_kwargs={
@@ -77,10 +160,14 @@ def init_api(app: Flask) -> None:
                     "bearerAuth": {"type": "http", "scheme": "bearer"},
                 }
             },
+            # A bearer token, or nothing (public reads); the docs page offers "Authorize".
+            "security": [{"bearerAuth": []}, {}],
         },
     )
+    api.register_converter(IdConverter, integerconverter2paramschema)
     app.extensions["sinergi.api"] = api
     app.before_request(_require_json_body)
+    app.before_request(_refuse_nul_characters)
     app.register_error_handler(DomainError, _handle_domain_error)
     app.register_error_handler(Exception, _handle_unexpected)
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from core.api.common import etag, expected_version, page_body, page_options
+from core.api.common import NoBodySchema, etag, expected_version, page_body, page_options
 from core.db import session
 from core.plans import services
 from core.plans.schemas import (
@@ -87,8 +87,9 @@ def _transition(plan_id: int, action: Callable[..., Any], **kwargs: Any):
 
 @blp.route("/plans/<int:plan_id>/submit")
 class PlanSubmit(MethodView):
+    @blp.arguments(NoBodySchema, required=False)
     @blp.response(200, PlanSchema)
-    def post(self, plan_id: int):
+    def post(self, _data: dict[str, Any], plan_id: int):
         """Submit for review: needs a programme in every dimension and exactly 3 quick wins."""
         return _transition(plan_id, services.submit_plan)
 

@@ -415,7 +415,7 @@ def update_plan(
     session.flush()
     region = session.get(Region, plan.region_code)
     data = _summary(plan, region)
-    data.update(actor_id=actor.user_id, programme_count=len(plan.programmes))
+    data.update(actor_id=actor.user_id, reason="", programme_count=len(plan.programmes))
     record_event(session, "sinergi.plan.updated", subject=plan.id, sequence=plan.version,
                  data=data)
     return plan
