@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 
 from core.api.common import NoBodySchema, etag, expected_version, page_body, page_options
 from core.db import session
+from core.errors import PermissionDenied
 from core.plans import services
 from core.plans.schemas import (
     PlanCreateSchema,
@@ -68,7 +69,9 @@ class PlanDetail(MethodView):
         """Edit a draft or a plan sent back; ``programmes`` replaces the list. Needs If-Match."""
         db = session()
         actor = require_principal()
-        services.get_plan(db, actor, plan_id)  # 404 before 428 for plans you cannot see
+        plan = services.get_plan(db, actor, plan_id)  # 404 for plans you cannot see,
+        if not services.can_edit(actor, plan):  # and 403 for those you cannot edit,
+            raise PermissionDenied()  # before 428 for a missing If-Match
         version = expected_version("plan", plan_id)
         programmes = data.pop("programmes", None)
         plan = services.update_plan(db, actor, plan_id, data, programmes,

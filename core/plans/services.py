@@ -8,6 +8,7 @@ transaction.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -379,12 +380,24 @@ def _new_programme(data: dict[str, Any], position: int) -> Programme:
 
 
 def _load_for_change(
-    session: Session, actor: Principal | None, plan_id: int, expected_version: int | None
+    session: Session,
+    actor: Principal | None,
+    plan_id: int,
+    expected_version: int | None,
+    allowed: Callable[[Principal | None, MasterPlan], bool],
 ) -> MasterPlan:
+    """The plan to change: 404 if the actor may not see it, 403 if not ``allowed``, then 412
+    if ``expected_version`` is stale (a precondition never overrides a refusal, RFC 9110)."""
     plan = get_plan(session, actor, plan_id)
+    if not allowed(actor, plan):
+        raise PermissionDenied()
     if expected_version is not None and expected_version != plan.version:
         raise StaleVersion()
     return plan
+
+
+def _may_review(actor: Principal | None, _plan: MasterPlan) -> bool:
+    return can_review(actor)
 
 
 def update_plan(
@@ -397,9 +410,7 @@ def update_plan(
     expected_version: int | None = None,
 ) -> MasterPlan:
     """Change a draft (or a plan sent back for revision); ``programmes`` replaces the list."""
-    plan = _load_for_change(session, actor, plan_id, expected_version)
-    if not can_edit(actor, plan):
-        raise PermissionDenied()
+    plan = _load_for_change(session, actor, plan_id, expected_version, can_edit)
     if plan.status not in EDITABLE_STATUSES:
         raise Conflict(_l("Only drafts and plans sent back for revision can be edited."))
     data = {k: v for k, v in data.items() if k in PLAN_FIELDS}
@@ -425,9 +436,7 @@ def submit_plan(
     session: Session, actor: Principal | None, plan_id: int, *, expected_version: int | None = None
 ) -> MasterPlan:
     """Send a draft (or a revised plan) for review once it meets the submission rules."""
-    plan = _load_for_change(session, actor, plan_id, expected_version)
-    if not can_edit(actor, plan):
-        raise PermissionDenied()
+    plan = _load_for_change(session, actor, plan_id, expected_version, can_edit)
     if plan.status not in EDITABLE_STATUSES:
         raise Conflict(_l("This plan has already been submitted."))
     problems = submission_problems(plan)
@@ -458,9 +467,7 @@ def approve_plan(
     expected_version: int | None = None,
 ) -> MasterPlan:
     """Approve a submitted plan (admins). Only one approved plan per region and period."""
-    plan = _load_for_change(session, actor, plan_id, expected_version)
-    if not can_review(actor):
-        raise PermissionDenied()
+    plan = _load_for_change(session, actor, plan_id, expected_version, _may_review)
     if plan.status not in REVIEWABLE_STATUSES:
         raise Conflict(_l("Only submitted plans can be approved."))
     clash = session.scalar(
@@ -497,9 +504,7 @@ def request_revision(
     expected_version: int | None = None,
 ) -> MasterPlan:
     """Send a submitted plan back to its region with a reason (admins)."""
-    plan = _load_for_change(session, actor, plan_id, expected_version)
-    if not can_review(actor):
-        raise PermissionDenied()
+    plan = _load_for_change(session, actor, plan_id, expected_version, _may_review)
     if plan.status not in REVIEWABLE_STATUSES:
         raise Conflict(_l("Only submitted plans can be sent back for revision."))
     if not reason or not reason.strip():
