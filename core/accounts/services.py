@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from core.accounts.models import ApiToken, User, WebSession
 from core.accounts.passwords import hash_password, needs_rehash, password_problems, verify_password
@@ -117,12 +117,15 @@ def _principal_from_rows(user: User, rows: list) -> Principal:
 
 
 def _principal_query(*where):
+    # The memberships are joined here; ``User.memberships`` (selectin by default) would
+    # cost a second statement on every authenticated request, so it stays unloaded.
     return (
         select(User, Membership.organisation_id, Membership.role, Organisation.type,
                Organisation.region_code)
         .outerjoin(Membership, Membership.user_id == User.id)
         .outerjoin(Organisation, Organisation.id == Membership.organisation_id)
         .where(User.is_active.is_(True), *where)
+        .options(lazyload(User.memberships))
     )
 
 

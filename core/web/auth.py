@@ -9,12 +9,14 @@ from functools import wraps
 from typing import Any
 
 from flask import abort, g, request, session
+from flask_babel import lazy_gettext as _l
 
 from core.accounts.principal import Principal
 from core.accounts.services import load_principal, principal_for_token
 from core.db import get_db
 from core.errors import AuthenticationRequired
 
+INVALID_TOKEN_MESSAGE = _l("The API token is not valid or has been revoked.")
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -36,6 +38,10 @@ def load_current_principal() -> None:
     if token is not None:
         g.principal = principal_for_token(get_db().session, token)
         g.auth_method = "token" if g.principal else "invalid-token"
+        if g.principal is None:
+            # An unknown or revoked token is refused at once, even for public reads: the
+            # caller meant to authenticate and must learn that it failed (RFC 6750).
+            raise AuthenticationRequired(INVALID_TOKEN_MESSAGE)
         return
     user_id = session.get("user_id")
     if user_id is not None:
