@@ -21,6 +21,16 @@ class NavLink:
     def url(self) -> str:
         return url_for(self.endpoint)
 
+    def current(self, path: str) -> str | None:
+        """The ``aria-current`` value for this link on ``path``: ``page`` on the link's own
+        page, ``true`` on a page below it, else None."""
+        url = self.url
+        if path == url:
+            return "page"
+        if url != "/" and path.startswith(url.rstrip("/") + "/"):
+            return "true"
+        return None
+
 
 def nav_links(principal: Principal | None) -> list[NavLink]:
     links = [
