@@ -514,3 +514,24 @@ def request_revision(
         event_type="sinergi.plan.revision_requested", reason=reason.strip(),
     )
     return plan
+
+
+def validation_problems(
+    data: dict[str, Any],
+    programmes: list[dict[str, Any]] | None = None,
+    current: MasterPlan | None = None,
+) -> dict[str, Any]:
+    """Every problem of the plan fields and the programmes together, without saving anything
+    (the commands stop at the first group that fails). Empty when both are valid."""
+    problems: dict[str, Any] = {}
+    data = {k: v for k, v in data.items() if k in PLAN_FIELDS}
+    try:
+        _check_plan_fields(data, current)
+    except ValidationFailed as error:
+        problems.update(error.errors)
+    if programmes is not None:
+        try:
+            _check_programmes(programmes)
+        except ValidationFailed as error:
+            problems.update(error.errors)
+    return problems
