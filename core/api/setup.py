@@ -8,9 +8,10 @@ from typing import Any
 
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
-from flask_smorest import Api
+from flask_smorest import Api, abort
 from flask_smorest.spec.plugins import integerconverter2paramschema
 from flask_smorest.utils import prepare_response
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, NotFound, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter
 
@@ -30,6 +31,11 @@ BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 #: The largest id a BIGINT column holds; larger ``<int:…>`` URL parts are not found (404).
 MAX_ID = 2**63 - 1
 NUL_MESSAGE = _l("Text must not contain NUL characters.")
+#: No request body needs more; deeper ones would exhaust the parser's recursion (500).
+MAX_JSON_DEPTH = 20
+CONCURRENT_CHANGE = _l(
+    "A conflicting change was made at the same moment. Reload and try again."
+)
 
 
 class IdConverter(IntegerConverter):
@@ -75,25 +81,34 @@ def _require_json_body() -> None:
         raise UnsupportedMediaType()
 
 
-def _nul_errors(value: Any) -> Any:
+class _TooDeep(Exception):
+    """A JSON body nested deeper than :data:`MAX_JSON_DEPTH`."""
+
+
+def _nul_errors(value: Any, depth: int = 0) -> Any:
     """Per-field errors (shaped like marshmallow's) for strings and keys holding U+0000."""
     if isinstance(value, str):
         return [NUL_MESSAGE] if "\x00" in value else None
     if isinstance(value, dict | list):
+        if depth >= MAX_JSON_DEPTH:
+            raise _TooDeep()
         items = value.items() if isinstance(value, dict) else enumerate(value)
         errors = {}
         for key, item in items:
-            found = [NUL_MESSAGE] if "\x00" in str(key) else _nul_errors(item)
+            found = [NUL_MESSAGE] if "\x00" in str(key) else _nul_errors(item, depth + 1)
             if found:
                 errors[str(key)] = found
         return errors or None
     return None
 
 
-def _refuse_nul_characters() -> None:
-    """No text in this API may contain U+0000: PostgreSQL cannot store or even compare it, so
-    it would fail deep in the driver (500). Paths holding it are not found; query strings and
-    JSON bodies holding it are 422 with the offending fields."""
+def _screen_input() -> None:
+    """Refuse input that would otherwise fail deep inside a library (500).
+
+    No text in this API may contain U+0000: PostgreSQL cannot store or even compare it. Paths
+    holding it are not found; query strings and JSON bodies holding it are 422 with the
+    offending fields. JSON bodies nested deeper than any schema are 400, like malformed JSON.
+    """
     if not request.path.startswith("/api/"):
         return
     if "\x00" in request.path:
@@ -103,7 +118,10 @@ def _refuse_nul_characters() -> None:
         if "\x00" in name or any("\x00" in v for v in values):
             errors[name] = [NUL_MESSAGE]
     if request.method in BODY_METHODS and request.is_json:
-        found = _nul_errors(request.get_json(silent=True))
+        try:
+            found = _nul_errors(request.get_json(silent=True))
+        except (RecursionError, _TooDeep):
+            abort(400, messages={"json": ["Invalid JSON body."]})
         if isinstance(found, dict):
             errors.update(found)
         elif found:
@@ -123,9 +141,24 @@ def _handle_domain_error(error: DomainError):
     return render_domain_error(error)
 
 
+def is_unique_violation(error: IntegrityError) -> bool:
+    """A unique constraint refused the write (PostgreSQL 23505, SQLite's UNIQUE)."""
+    orig = error.orig
+    return getattr(orig, "sqlstate", None) == "23505" or (
+        getattr(orig, "sqlite_errorname", None) == "SQLITE_CONSTRAINT_UNIQUE"
+    )
+
+
 def _handle_unexpected(error: Exception):
     if isinstance(error, HTTPException):
         return from_http_exception(error)
+    if (isinstance(error, IntegrityError) and is_unique_violation(error)
+            and request.path.startswith("/api/")):
+        # The services check uniqueness first; only a concurrent request that passed the same
+        # check at the same moment reaches the database's unique index: that is a conflict.
+        log.info("concurrent change refused by a unique index on %s %s: %s",
+                 request.method, request.path, error.orig)
+        return problem(409, detail=CONCURRENT_CHANGE, code="conflict")
     log.exception("unhandled error on %s %s", request.method, request.path)
     if request.path.startswith("/api/"):
         return problem(500)
@@ -167,7 +200,7 @@ def init_api(app: Flask) -> None:
     api.register_converter(IdConverter, integerconverter2paramschema)
     app.extensions["sinergi.api"] = api
     app.before_request(_require_json_body)
-    app.before_request(_refuse_nul_characters)
+    app.before_request(_screen_input)
     app.register_error_handler(DomainError, _handle_domain_error)
     app.register_error_handler(Exception, _handle_unexpected)
 

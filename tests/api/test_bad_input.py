@@ -113,10 +113,11 @@ def _send(client: FlaskClient, endpoint: Endpoint, world: World, **kw: Any):
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
 def test_bad_bodies(client: FlaskClient, world: World, unchanged, endpoint: Endpoint) -> None:
     with unchanged():
-        for raw in ("{", '{"title": }', "{'single': 'quotes'}", "\xff\xfe", "[1, 2"):
+        deep = ['{"title": ' + "[" * n + "]" * n + "}" for n in (50, 990, 100_000)]
+        for raw in ("{", '{"title": }', "{'single': 'quotes'}", "\xff\xfe", "[1, 2", *deep):
             response = _send(client, endpoint, world, data=raw, content_type="application/json")
             problem = assert_problem(response, 400, "bad-request")
-            assert problem["errors"] == {"json": ["Invalid JSON body."]}, raw
+            assert problem["errors"] == {"json": ["Invalid JSON body."]}, raw[:20]
 
         for raw in ("[]", "42", '"text"', "null"):
             response = _send(client, endpoint, world, data=raw, content_type="application/json")
