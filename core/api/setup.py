@@ -31,6 +31,7 @@ BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 #: The largest id a BIGINT column holds; larger ``<int:…>`` URL parts are not found (404).
 MAX_ID = 2**63 - 1
 NUL_MESSAGE = _l("Text must not contain NUL characters.")
+SURROGATE_MESSAGE = _l("Text must be valid Unicode (no unpaired surrogates).")
 #: No request body needs more; deeper ones would exhaust the parser's recursion (500).
 MAX_JSON_DEPTH = 20
 CONCURRENT_CHANGE = _l(
@@ -85,19 +86,31 @@ class _TooDeep(Exception):
     """A JSON body nested deeper than :data:`MAX_JSON_DEPTH`."""
 
 
-def _nul_errors(value: Any, depth: int = 0) -> Any:
-    """Per-field errors (shaped like marshmallow's) for strings and keys holding U+0000."""
+def _text_problem(text: str) -> list[Any] | None:
+    """Why a string cannot be stored (U+0000, or an unpaired surrogate that has no UTF-8)."""
+    if "\x00" in text:
+        return [NUL_MESSAGE]
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return [SURROGATE_MESSAGE]
+    return None
+
+
+def _text_errors(value: Any, depth: int = 0) -> Any:
+    """Per-field errors (shaped like marshmallow's) for strings and keys that cannot be
+    stored; raises :class:`_TooDeep` past :data:`MAX_JSON_DEPTH`."""
     if isinstance(value, str):
-        return [NUL_MESSAGE] if "\x00" in value else None
+        return _text_problem(value)
     if isinstance(value, dict | list):
         if depth >= MAX_JSON_DEPTH:
             raise _TooDeep()
         items = value.items() if isinstance(value, dict) else enumerate(value)
         errors = {}
         for key, item in items:
-            found = [NUL_MESSAGE] if "\x00" in str(key) else _nul_errors(item, depth + 1)
+            found = _text_problem(str(key)) or _text_errors(item, depth + 1)
             if found:
-                errors[str(key)] = found
+                errors[str(key).encode("utf-8", "replace").decode()] = found
         return errors or None
     return None
 
@@ -105,9 +118,10 @@ def _nul_errors(value: Any, depth: int = 0) -> Any:
 def _screen_input() -> None:
     """Refuse input that would otherwise fail deep inside a library (500).
 
-    No text in this API may contain U+0000: PostgreSQL cannot store or even compare it. Paths
-    holding it are not found; query strings and JSON bodies holding it are 422 with the
-    offending fields. JSON bodies nested deeper than any schema are 400, like malformed JSON.
+    No text in this API may contain U+0000 (PostgreSQL cannot store or even compare it) or an
+    unpaired surrogate (it has no UTF-8 form). Paths holding U+0000 are not found; query
+    strings and JSON bodies holding such text are 422 with the offending fields. JSON bodies
+    nested deeper than any schema are 400, like malformed JSON.
     """
     if not request.path.startswith("/api/"):
         return
@@ -119,7 +133,7 @@ def _screen_input() -> None:
             errors[name] = [NUL_MESSAGE]
     if request.method in BODY_METHODS and request.is_json:
         try:
-            found = _nul_errors(request.get_json(silent=True))
+            found = _text_errors(request.get_json(silent=True))
         except (RecursionError, _TooDeep):
             abort(400, messages={"json": ["Invalid JSON body."]})
         if isinstance(found, dict):

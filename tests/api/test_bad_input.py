@@ -212,6 +212,33 @@ def test_nul_characters_are_refused_not_a_server_error(api: ApiClient, factory: 
                                 {"email": "a\u0000@b.test", "password": "x"}), 422)
 
 
+def test_unpaired_surrogates_are_refused_not_a_server_error(client: FlaskClient,
+                                                            factory: Factory,
+                                                            unchanged) -> None:
+    """JSON may spell a lone surrogate ("\\ud800") that no database can store as UTF-8."""
+    officer = factory.officer()
+    with unchanged():
+        response = client.post(
+            f"{API}/plans", headers=officer.headers, content_type="application/json",
+            data='{"region_code": "32.73", "title": "a\\ud800b", "period_start": 2024, '
+                 '"period_end": 2028}')
+        problem = assert_problem(response, 422)
+        assert problem["errors"] == {"title": [
+            "Text must be valid Unicode (no unpaired surrogates)."]}
+        response = client.post(f"{API}/auth/token", content_type="application/json",
+                               data='{"email": "\\udfff@b.test", "password": "x"}')
+        assert_problem(response, 422)
+        response = client.post(f"{API}/tokens", headers=officer.headers,
+                               content_type="application/json", data='{"\\ud800": 1}')
+        assert set(assert_problem(response, 422)["errors"]) == {"?"}
+    # Paired surrogates are ordinary characters (here an emoji).
+    response = client.post(
+        f"{API}/plans", headers=officer.headers, content_type="application/json",
+        data='{"region_code": "32.73", "title": "Kota \\ud83c\\udf06", "period_start": 2024, '
+             '"period_end": 2028}')
+    assert response.status_code == 201 and response.json["title"] == "Kota \U0001f306"
+
+
 def test_oversized_ids_are_not_found(api: ApiClient, factory: Factory) -> None:
     officer = factory.officer()
     huge = "9" * 30
