@@ -73,6 +73,8 @@ def rows_from_form(form: Mapping[str, Any]) -> list[ProgrammeRow]:
     for index in range(min(count, MAX_ROWS)):
         values = {name: forms.text(form, row_field(index, name), 5000) for name in ROW_FIELDS}
         values["title"] = values["title"][:200]
+        values["horizon"] = values["horizon"] or "short"
+        values["status"] = values["status"] or "planned"
         values["quick_win"] = forms.checked(form, row_field(index, "quick_win"))
         rows.append(ProgrammeRow(values, remove=forms.checked(form, row_field(index, "remove"))))
     return rows

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core.db import session
-from core.errors import DomainError, PermissionDenied, StaleVersion
+from core.errors import DomainError, PermissionDenied, StaleVersion, ValidationFailed
 from core.plans import services as plans
 from core.plans.models import PLAN_STATUSES, MasterPlan
 from core.regions import services as regions
@@ -100,6 +100,10 @@ def plan_new():
         if not forms.is_form_error(error):
             raise
         db.rollback()
+        if isinstance(error, ValidationFailed):  # report the plan fields' problems as well
+            error = ValidationFailed(
+                error.message, errors={**plans.validation_problems(data), **error.errors}
+            )
         already = set(errors.fields)
         errors.add_domain_error(error, lambda key: None if key in already else key)
         errors.fields.pop("", None)
@@ -235,6 +239,9 @@ def plan_edit(plan_id: int):
             raise
         db.rollback()
         plan = plans.get_plan(db, actor, plan_id)
+        if isinstance(error, ValidationFailed):  # every problem at once, not group by group
+            problems = plans.validation_problems(form.data, form.programmes, plan)
+            error = ValidationFailed(error.message, errors=problems or error.errors)
         form.add_service_error(error)
         if isinstance(error, StaleVersion):
             form.errors.message = str(STALE_PLAN)
