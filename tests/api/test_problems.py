@@ -101,8 +101,8 @@ def test_indonesian_on_request(api: ApiClient, path: str, status: int) -> None:
     ("fr, en;q=0.5", "en"),
     ("id-ID,id;q=0.9,en;q=0.8", "id"),
 ])
-def test_language_negotiation(api: ApiClient, header: str | None, language: str) -> None:
+def test_language_negotiation(app: Flask, header: str | None, language: str) -> None:
     headers = {"Accept-Language": header} if header else {}
-    response = api.get("/nope", headers=headers)
+    response = app.test_client().get(f"{API}/nope", headers=headers)
     assert_problem(response, 404)
     assert response.headers["Content-Language"] == language
