@@ -32,7 +32,8 @@ def _with_etag(org: Any) -> tuple[Any, int, dict[str, str]]:
 
 @blp.route("/organisations")
 class Organisations(MethodView):
-    @blp.arguments(OrganisationListArgs, location="query")
+    # A schema instance: given the class, webargs would build it anew on every request.
+    @blp.arguments(OrganisationListArgs(), location="query")
     @blp.response(200, OrganisationPage)
     def get(self, args: dict[str, Any]):
         """List organisations (public profiles)."""

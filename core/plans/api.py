@@ -32,7 +32,8 @@ def _with_etag(plan: Any, status: int = 200) -> tuple[Any, int, dict[str, str]]:
 
 @blp.route("/plans")
 class Plans(MethodView):
-    @blp.arguments(PlanListArgs, location="query")
+    # A schema instance: given the class, webargs would build it anew on every request.
+    @blp.arguments(PlanListArgs(), location="query")
     @blp.response(200, PlanPage)
     def get(self, args: dict[str, Any]):
         """Plans you may see: approved plans for everyone, drafts for their region's officers."""

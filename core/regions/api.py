@@ -26,7 +26,8 @@ blp = Blueprint("regions", __name__, description="Provinces and regions (kabupat
 
 @blp.route("/regions")
 class Regions(MethodView):
-    @blp.arguments(RegionListArgs, location="query")
+    # A schema instance: given the class, webargs would build it anew on every request.
+    @blp.arguments(RegionListArgs(), location="query")
     @blp.response(200, RegionPage)
     def get(self, args: dict[str, Any]):
         """List regions, filtered by province, kind, cohort, stage or text."""
