@@ -11,7 +11,8 @@ from typing import Any
 from flask import Flask, Response, g, request
 
 from core.config import check_safety, load_settings, resolve_paths, to_flask_config
-from core.db import Database
+from core.db import Database, mark_writer
+from core.db import get_db as app_db
 from core.events.core_types import register_core_event_types
 from core.events.registry import EventRegistry
 from core.plugins import PluginHost
@@ -110,9 +111,16 @@ def _init_web_foundation(app: Flask) -> None:
     )
     init_i18n(app)
     init_ratelimit(app)
+    app.before_request(_declare_writes)
     app.before_request(load_current_principal)
     app.before_request(check_csrf)
     app.after_request(_security_headers)
+
+
+def _declare_writes() -> None:
+    """Requests that may write open a write transaction first (SQLite: BEGIN IMMEDIATE)."""
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        mark_writer(app_db().session())
 
 
 def _security_headers(response: Response) -> Response:

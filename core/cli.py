@@ -35,7 +35,34 @@ def _db(ctx: AppContext):
     return ctx.app.extensions["sinergi.db"]
 
 
-@click.group()
+class SinergiGroup(click.Group):
+    """The ``sinergi`` group: core commands plus those that enabled plugins register."""
+
+    _plugins_loaded = False
+
+    def _load_plugin_commands(self) -> None:
+        if self._plugins_loaded:
+            return
+        self._plugins_loaded = True
+        try:
+            app = create_app()
+        except Exception:  # noqa: BLE001 - core commands must work even if the app cannot start
+            return
+        app.extensions["sinergi.plugins"].call("register_commands", cli=self)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None:
+            self._load_plugin_commands()
+            command = super().get_command(ctx, cmd_name)
+        return command
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load_plugin_commands()
+        return super().list_commands(ctx)
+
+
+@click.group(cls=SinergiGroup)
 @click.version_option(package_name="sinergi")
 def main() -> None:
     """Sinergi: collaboration platform of the Smart City Movement."""
@@ -63,14 +90,18 @@ def db_upgrade(ctx: AppContext) -> None:
 
 @db.command("revision")
 @click.option("-m", "--message", required=True)
+@click.option("--plugin", default=None, help="Write it on this plugin's branch.")
 @click.option("--empty", is_flag=True, help="Write an empty revision (no autogenerate).")
 @pass_ctx
-def db_revision(ctx: AppContext, message: str, empty: bool) -> None:
-    """Create a migration on the core branch from the models' changes."""
+def db_revision(ctx: AppContext, message: str, plugin: str | None, empty: bool) -> None:
+    """Create a migration (core's branch, or a plugin's) from the models' changes."""
     from core.migrate import revision
 
-    with ctx.app.app_context():
-        revision(ctx.app, message, autogenerate=not empty)
+    try:
+        with ctx.app.app_context():
+            revision(ctx.app, message, autogenerate=not empty, plugin=plugin)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 # ---------------------------------------------------------------- regions
@@ -212,21 +243,201 @@ def _print_logins(logins) -> None:
 @main.command("run")
 @click.option("--host", default=None, help="Default: 127.0.0.1 (config key 'host').")
 @click.option("--port", default=None, type=int, help="Default: 5000 (config key 'port').")
+@click.option("--no-bus", is_flag=True, help="Serve the web only (no relay and worker).")
 @pass_ctx
-def run(ctx: AppContext, host: str | None, port: int | None) -> None:
-    """Serve the platform on the embedded default."""
+def run(ctx: AppContext, host: str | None, port: int | None, no_bus: bool) -> None:
+    """Serve the web, with a relay and a worker in the same process (the embedded default,
+    or any stack given by SINERGI_DATABASE_URL and SINERGI_BROKER_URL)."""
+    import threading
+
     from werkzeug.serving import run_simple
+
+    from core import demo as demo_data
+    from core.events.relay import Relay
+    from core.events.worker import Worker
 
     app = ctx.app
     host = host or app.config["HOST"]
     port = port or int(app.config["PORT"])
+    stop = threading.Event()
+    threads = []
+    if not no_bus:
+        threads = [
+            threading.Thread(target=Relay(app).run, args=(stop,), name="relay", daemon=True),
+            threading.Thread(target=Worker(app).run, args=(stop,), name="worker", daemon=True),
+        ]
+        for thread in threads:
+            thread.start()
     click.echo(f"Sinergi is running at http://{host}:{port}  (Ctrl+C to stop)")
-    from core import demo as demo_data
-
+    click.echo(f"  database: {_redact(app.config['DATABASE_URL'])}")
+    click.echo(f"  bus:      {_redact(app.config['BROKER_URL'])}"
+               + ("" if not no_bus else " (not started)"))
     with app.app_context(), _db(ctx).begin() as session:
         if demo_data.is_loaded(session):
             _print_logins(demo_data.demo_logins())
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    try:
+        run_simple(host, port, app, threaded=True, use_reloader=False)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=5)
+
+
+def _redact(url: str) -> str:
+    """Hide a password in a URL."""
+    import re
+
+    return re.sub(r"://([^:/@]+):[^@]+@", r"://\1:***@", url)
+
+
+# ---------------------------------------------------------------- the bus
+
+
+@main.command("relay")
+@click.option("--once", is_flag=True, help="Publish what is in the outbox now, then exit.")
+@click.option("--max-seconds", type=float, default=None, help="Stop after this long.")
+@pass_ctx
+def relay(ctx: AppContext, once: bool, max_seconds: float | None) -> None:
+    """Publish outbox rows to the bus (several on PostgreSQL; one is active on SQLite)."""
+    import signal
+    import threading
+
+    from core.events.relay import Relay, relay_once
+
+    if once:
+        click.echo(f"Published {relay_once(ctx.app)} event(s).")
+        return
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        count = Relay(ctx.app).run(stop, max_seconds=max_seconds)
+    except KeyboardInterrupt:
+        stop.set()
+        return
+    click.echo(f"Published {count} event(s).")
+
+
+@main.command("worker")
+@click.option("--handler", "handlers", multiple=True,
+              help="Only these handlers (plugin.handler); default: all.")
+@click.option("--max-seconds", type=float, default=None, help="Stop after this long.")
+@pass_ctx
+def worker(ctx: AppContext, handlers: tuple[str, ...], max_seconds: float | None) -> None:
+    """Run event handlers of enabled plugins."""
+    import signal
+    import threading
+
+    from core.events.worker import Worker
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    runner = Worker(ctx.app, handlers or None)
+    click.echo(f"Worker handling: {', '.join(sorted(runner.handlers)) or '(no handlers)'}")
+    try:
+        stats = runner.run(stop, max_seconds=max_seconds)
+    except KeyboardInterrupt:
+        stop.set()
+        return
+    click.echo(" ".join(f"{k}={v}" for k, v in stats.items()))
+
+
+@main.group()
+def events() -> None:
+    """Inspect and repair event delivery."""
+
+
+@events.command("status")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def events_status(ctx: AppContext, as_json: bool) -> None:
+    """Backlog, lag and deliveries per handler."""
+    import json
+
+    from core.events.admin import status
+
+    with ctx.app.app_context(), _db(ctx).begin() as session:
+        result = status(session)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2))
+        return
+    lag = result.oldest_unpublished_age
+    click.echo(f"Outbox backlog: {result.unpublished} event(s)"
+               + (f", oldest {lag:.1f}s old" if lag is not None else ""))
+    pending_age = result.oldest_pending_age
+    if pending_age is not None:
+        click.echo(f"Oldest delivery in flight: {pending_age:.1f}s")
+    click.echo(f"Dead deliveries: {result.dead}")
+    for handler, states in sorted(result.deliveries.items()):
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(states.items()))
+        click.echo(f"  {handler}: {counts}")
+
+
+@events.command("dead")
+@click.option("--limit", default=100, show_default=True)
+@pass_ctx
+def events_dead(ctx: AppContext, limit: int) -> None:
+    """List deliveries that exhausted their attempts."""
+    from core.events.admin import dead_deliveries
+
+    with ctx.app.app_context(), _db(ctx).begin() as session:
+        rows = dead_deliveries(session, limit)
+        if not rows:
+            click.echo("No dead deliveries.")
+        for row in rows:
+            last = (row.last_error or "").strip().splitlines()[-1:] or [""]
+            click.echo(f"{row.event_id}  {row.handler}  {row.event_type}  "
+                       f"attempts={row.attempts}  {last[0][:120]}")
+
+
+@events.command("replay")
+@click.argument("event_id")
+@click.option("--handler", default=None, help="Only this handler's delivery.")
+@pass_ctx
+def events_replay(ctx: AppContext, event_id: str, handler: str | None) -> None:
+    """Retry a dead event (a worker picks it up on its next sweep)."""
+    from core.errors import NotFound
+    from core.events.admin import replay
+
+    try:
+        with ctx.app.app_context(), _db(ctx).begin() as session:
+            rows = replay(session, event_id, handler)
+            names = [r.handler for r in rows]
+    except NotFound as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Replaying {event_id} for: {', '.join(names)}")
+
+
+# ---------------------------------------------------------------- plugins
+
+
+@main.command("plugins")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def plugins_list(ctx: AppContext, as_json: bool) -> None:
+    """Installed plugins: version, state (and error), hooks, event types, handlers."""
+    import json
+
+    from core.migrate import pending_by_branch
+
+    host = ctx.app.extensions["sinergi.plugins"]
+    rows = host.describe()
+    try:
+        with ctx.app.app_context():
+            waiting = pending_by_branch(ctx.app)
+    except Exception:  # noqa: BLE001 - no database yet: show plugins anyway
+        waiting = {}
+    for row in rows:
+        row["pending_migrations"] = waiting.get(row["name"], [])
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['name']} {row['version']}  [{row['state']}]  ({row['module']})")
+        if row["error"]:
+            click.echo(f"    error in {row['failed_in']}: {row['error']}")
+        for label in ("hooks", "event_types", "handlers", "pending_migrations"):
+            if row[label]:
+                click.echo(f"    {label.replace('_', ' ')}: {', '.join(row[label])}")
 
 
 if __name__ == "__main__":  # pragma: no cover

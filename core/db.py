@@ -26,6 +26,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+WRITE_OPTION = "sinergi_write"
+
 # Integer primary keys that are BIGINT on PostgreSQL and INTEGER (rowid alias) on SQLite.
 BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -75,10 +77,17 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    def write_session(self) -> Session:
+        """A new session whose first transaction is a write transaction."""
+        session = self.session_factory()
+        mark_writer(session)
+        return session
+
     @contextmanager
     def begin(self) -> Iterator[Session]:
-        """A fresh session in one transaction: committed on success, rolled back on error."""
-        session = self.session_factory()
+        """A fresh session in one write transaction: committed on success, rolled back on
+        error."""
+        session = self.write_session()
         try:
             yield session
             session.commit()
@@ -119,11 +128,21 @@ def make_engine(url: str, *, echo: bool = False, sqlite_busy_timeout_ms: int = 5
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            # Deferred BEGIN: readers never wait; writers queue on the busy timeout (WAL).
-            conn.exec_driver_sql("BEGIN")
+            # Readers use a deferred BEGIN and never wait (WAL). Writers declare themselves
+            # (WRITE_OPTIONS) and take the write lock up front with BEGIN IMMEDIATE: they queue
+            # on the busy timeout instead of failing when a read snapshot turns stale.
+            immediate = conn.get_execution_options().get(WRITE_OPTION)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)
+
+
+def mark_writer(session: Session) -> None:
+    """Declare that the session's current transaction will write (see ``make_engine``).
+
+    Call it before the transaction's first statement; it begins the transaction."""
+    session.connection(execution_options={WRITE_OPTION: True})
 
 
 def get_db() -> Database:

@@ -41,10 +41,42 @@ def pending(app: Flask) -> list[str]:
     return [rev.revision for rev in script.walk_revisions() if rev.revision not in applied]
 
 
+def pending_by_branch(app: Flask) -> dict[str, list[str]]:
+    """Pending revisions grouped by branch label (``core`` or a plugin name)."""
+    script = ScriptDirectory.from_config(alembic_config(app))
+    todo = set(pending(app))
+    grouped: dict[str, list[str]] = {}
+    for rev in script.walk_revisions():
+        if rev.revision in todo:
+            for label in rev.branch_labels or {"core"}:
+                grouped.setdefault(label, []).append(rev.revision)
+    return grouped
+
+
 def revision(app: Flask, message: str, *, autogenerate: bool = True,
-             branch: str = "core", version_path: str | None = None) -> None:
-    """Create a new revision on a branch (``core`` by default)."""
+             plugin: str | None = None) -> None:
+    """Create a revision on core's branch, or on a plugin's (its tables: ``<plugin>_*``)."""
+    cfg = alembic_config(app)
+    if plugin is None:
+        cfg.attributes["table_filter"] = _core_tables(app)
+        command.revision(cfg, message=message, autogenerate=autogenerate, head="core@head",
+                         version_path=str(MIGRATIONS / "versions"))
+        return
+    host = app.extensions["sinergi.plugins"]
+    state = host.plugins.get(plugin)
+    if state is None or not state.migrations:
+        raise ValueError(f"plugin {plugin!r} is not enabled or registers no migrations folder")
+    cfg.attributes["table_filter"] = lambda name: name.startswith(f"{plugin}_")
+    script = ScriptDirectory.from_config(cfg)
+    has_branch = any(plugin in (rev.branch_labels or ()) for rev in script.walk_revisions())
     command.revision(
-        alembic_config(app), message=message, autogenerate=autogenerate,
-        head=f"{branch}@head", version_path=version_path,
+        cfg, message=message, autogenerate=autogenerate, version_path=state.migrations,
+        head=f"{plugin}@head" if has_branch else "base",
+        branch_label=None if has_branch else plugin,
+        depends_on=None if has_branch else "core@head",
     )
+
+
+def _core_tables(app: Flask):
+    prefixes = tuple(f"{name}_" for name in app.extensions["sinergi.plugins"].plugins)
+    return lambda name: not name.startswith(prefixes)

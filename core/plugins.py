@@ -12,7 +12,7 @@ import traceback
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from types import ModuleType
+from types import FunctionType, ModuleType
 from typing import Any
 
 import pluggy
@@ -87,6 +87,14 @@ def _split_module_spec(spec: str) -> tuple[str, str]:
         name, _, path = spec.partition("=")
         return name.strip(), path.strip()
     return spec.rsplit(".", 1)[-1], spec
+
+
+def _hookimpl_names(module: ModuleType) -> list[str]:
+    """Names of the module's functions marked with ``core.plugin.hookimpl``."""
+    return sorted(
+        name for name, value in vars(module).items()
+        if isinstance(value, FunctionType) and hasattr(value, "sinergi_impl")
+    )
 
 
 def _api_compatible(declared: Any) -> bool:
@@ -169,11 +177,8 @@ class PluginHost:
                 f"API {API_VERSION} (declare \"{API_VERSION.split('.')[0]}\" to target it)",
             )
             return
-        unknown = [
-            attr for attr in dir(module)
-            if getattr(getattr(module, attr), "sinergi_impl", None) is not None
-            and not hasattr(self.pm.hook, attr)
-        ]
+        implemented = _hookimpl_names(module)
+        unknown = [attr for attr in implemented if not hasattr(self.pm.hook, attr)]
         if unknown:
             self.fail(state, "load", f"unknown hook(s): {', '.join(sorted(unknown))}")
             return
@@ -184,10 +189,7 @@ class PluginHost:
             return
         state.module = module
         state.state = "enabled"
-        state.hooks = sorted(
-            impl_name for impl_name in dir(module)
-            if getattr(getattr(module, impl_name), "sinergi_impl", None) is not None
-        )
+        state.hooks = implemented
         self.order.append(state.name)
         self._validate_config(state)
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 
 from core.accounts.principal import Principal
 from core.accounts.services import create_token, create_user, load_principal
@@ -69,8 +69,9 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
     db: Database = application.extensions["sinergi.db"]
     db.remove()
     with db.engine.begin() as conn:
+        existing = set(inspect(conn).get_table_names())
         for table in reversed(Base.metadata.sorted_tables):
-            if table.name not in REFERENCE_TABLES:
+            if table.name in existing and table.name not in REFERENCE_TABLES:
                 conn.execute(table.delete())
     application.extensions["sinergi.ratelimit"].reset()
 

@@ -77,7 +77,7 @@ class DatabaseSessionInterface(SessionInterface):
         path = self.get_cookie_path(app)
         if not session.modified:
             return
-        db_session = self.db.session_factory()
+        db_session = self.db.write_session()
         try:
             stale = [s for s in (session.old_sid, session.sid if session.ended else None) if s]
             if stale:

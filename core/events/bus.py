@@ -1,0 +1,128 @@
+"""The message bus on kombu: connections, topology, publishing CloudEvents.
+
+Names (``<ns>`` is ``bus_namespace``, ``sinergi`` by default):
+
+- ``<ns>.events``: durable topic exchange; routing key = event type. Outside consumers bind
+  their own queues here.
+- ``<ns>.handler.<plugin>.<handler>``: one durable queue per handler, bound to the types it
+  subscribes to, and to ``<ns>.retry`` (direct, routing key = queue name) for retries and
+  sweeps.
+- ``<ns>.dead``: fanout exchange and queue receiving events that exhausted their attempts.
+
+The transport is configuration only (``broker_url``): ``filesystem://`` under the instance
+folder by default, ``pyamqp://`` for RabbitMQ.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kombu import Connection, Exchange, Producer, Queue, binding
+
+from core.plugins import BoundHandler
+
+CONTENT_TYPE = "application/cloudevents+json"
+
+
+@dataclass(frozen=True)
+class BusSettings:
+    """Bus configuration read from the app config."""
+
+    url: str
+    namespace: str
+    transport_options: dict[str, Any]
+    quorum_queues: bool
+    delivery_limit: int
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> BusSettings:
+        url = config["BROKER_URL"]
+        options = dict(config.get("BROKER_TRANSPORT_OPTIONS") or {})
+        if url.startswith("filesystem://"):
+            root = Path(config["INSTANCE_PATH"]) / "bus"
+            queue_dir, control_dir = root / "queue", root / "control"
+            queue_dir.mkdir(parents=True, exist_ok=True)
+            control_dir.mkdir(parents=True, exist_ok=True)
+            options.setdefault("data_folder_in", str(queue_dir))
+            options.setdefault("data_folder_out", str(queue_dir))
+            options.setdefault("control_folder", str(control_dir))
+            options.setdefault("polling_interval", 0.05)
+        else:
+            options.setdefault("confirm_publish", True)
+        return cls(
+            url=url,
+            namespace=config["BUS_NAMESPACE"],
+            transport_options=options,
+            quorum_queues=bool(config["BUS_QUORUM_QUEUES"]),
+            delivery_limit=int(config["BUS_QUEUE_DELIVERY_LIMIT"]),
+        )
+
+
+class Topology:
+    """Exchanges and queues derived from the registered handlers."""
+
+    def __init__(self, settings: BusSettings, handlers: Iterable[BoundHandler]):
+        ns = settings.namespace
+        self.settings = settings
+        self.events = Exchange(f"{ns}.events", type="topic", durable=True)
+        self.retry = Exchange(f"{ns}.retry", type="direct", durable=True)
+        self.dead = Exchange(f"{ns}.dead", type="fanout", durable=True)
+        self.dead_queue = Queue(f"{ns}.dead", exchange=self.dead, routing_key="",
+                                durable=True)
+        self.handlers = {bound.key: bound for bound in handlers}
+        self.queues = {key: self._queue(bound) for key, bound in self.handlers.items()}
+
+    def queue_name(self, handler_key: str) -> str:
+        return f"{self.settings.namespace}.handler.{handler_key}"
+
+    def _queue(self, bound: BoundHandler) -> Queue:
+        name = self.queue_name(bound.key)
+        arguments: dict[str, Any] = {"x-dead-letter-exchange": self.dead.name}
+        if self.settings.quorum_queues:
+            arguments.update({"x-queue-type": "quorum",
+                              "x-delivery-limit": self.settings.delivery_limit})
+        bindings = [binding(self.events, routing_key=t) for t in bound.handler.events]
+        bindings.append(binding(self.retry, routing_key=name))
+        return Queue(name, bindings=bindings, durable=True, queue_arguments=arguments)
+
+    def declare(self, connection: Connection) -> None:
+        """Declare everything (idempotent), so nothing is published into the void."""
+        channel = connection.default_channel
+        for exchange in (self.events, self.retry, self.dead):
+            exchange(channel).declare()
+        self.dead_queue(channel).declare()
+        for queue in self.queues.values():
+            queue(channel).declare()
+
+    def subscribers(self, event_type: str) -> list[str]:
+        """Handler keys subscribed to an event type."""
+        return [key for key, b in self.handlers.items() if event_type in b.handler.events]
+
+
+def connect(settings: BusSettings) -> Connection:
+    return Connection(settings.url, transport_options=settings.transport_options,
+                      heartbeat=0)
+
+
+def encode(envelope: dict[str, Any]) -> bytes:
+    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def publish(producer: Producer, exchange: Exchange, routing_key: str,
+            envelope: dict[str, Any], headers: dict[str, Any] | None = None) -> None:
+    """Publish one CloudEvent, persistent, ``message_id`` = event id (confirmed on AMQP)."""
+    producer.publish(
+        encode(envelope),
+        exchange=exchange,
+        routing_key=routing_key,
+        content_type=CONTENT_TYPE,
+        content_encoding="utf-8",
+        delivery_mode=2,
+        message_id=envelope["id"],
+        headers=headers or {},
+        retry=False,
+    )
