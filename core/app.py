@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, Response, g, request
 
 from core.config import check_safety, load_settings, resolve_paths, to_flask_config
-from core.db import Database, mark_writer
+from core.db import WRITE_METHODS, Database, mark_writer
 from core.db import get_db as app_db
 from core.events.core_types import register_core_event_types
 from core.events.registry import EventRegistry
@@ -119,7 +119,7 @@ def _init_web_foundation(app: Flask) -> None:
 
 def _declare_writes() -> None:
     """Requests that may write open a write transaction first (SQLite: BEGIN IMMEDIATE)."""
-    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+    if request.method in WRITE_METHODS:
         mark_writer(app_db().session())
 
 

@@ -130,7 +130,7 @@ def check_safety(settings: Mapping[str, Any]) -> None:
 
 def to_flask_config(settings: Mapping[str, Any]) -> dict[str, Any]:
     """Map settings to Flask config keys (upper case), plus Flask's own names."""
-    config = {key.upper(): value for key, value in settings.items() if not isinstance(value, dict)}
+    config = {key.upper(): value for key, value in settings.items() if key != "plugins"}
     config["SINERGI_SETTINGS"] = dict(settings)
     config["SECRET_KEY"] = settings["secret_key"]
     config["MAX_CONTENT_LENGTH"] = int(settings["max_content_length"])

@@ -138,11 +138,15 @@ def make_engine(url: str, *, echo: bool = False, sqlite_busy_timeout_ms: int = 5
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
 
-def mark_writer(session: Session) -> None:
-    """Declare that the session's current transaction will write (see ``make_engine``).
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
-    Call it before the transaction's first statement; it begins the transaction."""
-    session.connection(execution_options={WRITE_OPTION: True})
+
+def mark_writer(session: Session) -> None:
+    """Declare that the session's next transaction will write (see ``make_engine``).
+
+    It begins the transaction; a session already in a transaction is left as it is."""
+    if not session.in_transaction():
+        session.connection(execution_options={WRITE_OPTION: True})
 
 
 def get_db() -> Database:

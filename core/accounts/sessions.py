@@ -18,7 +18,7 @@ from sqlalchemy import delete
 from werkzeug.datastructures import CallbackDict
 
 from core.accounts.models import WebSession
-from core.db import utcnow
+from core.db import WRITE_METHODS, mark_writer, utcnow
 
 
 class ServerSession(CallbackDict, SessionMixin):
@@ -66,6 +66,9 @@ class DatabaseSessionInterface(SessionInterface):
         sid = request.cookies.get(self.get_cookie_name(app))
         if not sid or len(sid) > 128:
             return ServerSession()
+        if request.method in WRITE_METHODS:
+            # The request's transaction starts here: make it a write transaction from the start.
+            mark_writer(self.db.session())
         row = self.db.session.get(WebSession, _hash(sid))
         if row is None or row.expires_at <= utcnow():
             return ServerSession()
@@ -77,6 +80,9 @@ class DatabaseSessionInterface(SessionInterface):
         path = self.get_cookie_path(app)
         if not session.modified:
             return
+        # Whatever the request left uncommitted would be rolled back at teardown anyway; end it
+        # now so its (SQLite) write lock does not block the session write below.
+        self.db.session.rollback()
         db_session = self.db.write_session()
         try:
             stale = [s for s in (session.old_sid, session.sid if session.ended else None) if s]
