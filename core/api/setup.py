@@ -219,9 +219,10 @@ def init_api(app: Flask) -> None:
     app.register_error_handler(Exception, _handle_unexpected)
 
     from core.accounts.api import blp as accounts_blp
+    from core.api.platform_api import blp as platform_blp
     from core.orgs.api import blp as orgs_blp
     from core.plans.api import blp as plans_blp
     from core.regions.api import blp as regions_blp
 
-    for blueprint in (regions_blp, orgs_blp, accounts_blp, plans_blp):
+    for blueprint in (regions_blp, orgs_blp, accounts_blp, plans_blp, platform_blp):
         api.register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")

@@ -1,0 +1,70 @@
+"""Platform endpoints: installed plugins (admin) and the bus status (admin)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from core.db import session
+from core.errors import PermissionDenied
+from core.web.auth import require_principal
+
+blp = Blueprint("platform", __name__, description="Plugins and the event bus (administrators)")
+
+
+class PluginSchema(Schema):
+    name = fields.String()
+    module = fields.String()
+    version = fields.String()
+    state = fields.String(metadata={"description": "enabled, disabled or failed"})
+    error = fields.String(allow_none=True)
+    failed_in = fields.String(allow_none=True)
+    hooks = fields.List(fields.String())
+    event_types = fields.List(fields.String())
+    handlers = fields.List(fields.String())
+    migrations = fields.String(allow_none=True)
+    pending_migrations = fields.List(fields.String())
+
+
+class BusStatusSchema(Schema):
+    unpublished = fields.Integer()
+    oldest_unpublished_age_seconds = fields.Float(allow_none=True)
+    oldest_pending_delivery_age_seconds = fields.Float(allow_none=True)
+    dead = fields.Integer()
+    deliveries = fields.Dict(keys=fields.String(), values=fields.Dict())
+
+
+def _require_admin() -> None:
+    if not require_principal().is_admin:
+        raise PermissionDenied()
+
+
+@blp.route("/plugins")
+class Plugins(MethodView):
+    @blp.response(200, PluginSchema(many=True))
+    def get(self) -> list[dict[str, Any]]:
+        """Installed plugins with their state (enabled, disabled, failed + error), hooks,
+        event types, handlers and pending migrations."""
+        from core.migrate import pending_by_branch
+
+        _require_admin()
+        rows = current_app.extensions["sinergi.plugins"].describe()
+        waiting = pending_by_branch(current_app)
+        for row in rows:
+            row["pending_migrations"] = waiting.get(row["name"], [])
+        return rows
+
+
+@blp.route("/events/status")
+class EventsStatus(MethodView):
+    @blp.response(200, BusStatusSchema)
+    def get(self) -> dict[str, Any]:
+        """Outbox backlog, lag, and deliveries per handler and status."""
+        from core.events.admin import status
+
+        _require_admin()
+        return status(session()).as_dict()

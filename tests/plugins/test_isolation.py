@@ -1,0 +1,121 @@
+"""A failing plugin is marked failed with its error; the app and the other plugins go on."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+from click.testing import CliRunner
+
+from core.app import create_app
+from core.cli import main
+from core.events.worker import Worker
+from core.plugins import PluginError
+from tests.bus.conftest import RECORDER, bus_overrides, drain, effects
+
+BROKEN = {
+    "import_error": "ImportError: this plugin cannot be imported",
+    "hook_error": "RuntimeError: blueprints exploded",
+    "wrong_api": "SINERGI_API_VERSION='2'",
+    "bad_config": "invalid [plugins.bad_config]",
+    "typo_hook": "unknown hook(s): register_blueprint",
+}
+
+
+def _modules(*names: str) -> list[str]:
+    return [f"{n}=tests.fixtures.broken_plugins.{n}" for n in names]
+
+
+@pytest.fixture
+def tolerant_app(app, tmp_path):
+    overrides = bus_overrides(app, tmp_path, plugins_strict=False)
+    overrides["plugin_modules"] = [RECORDER, *_modules(*BROKEN, "handler_error")]
+    return create_app(overrides, env="test")
+
+
+def test_broken_plugins_are_marked_failed_and_app_serves(tolerant_app):
+    host = tolerant_app.extensions["sinergi.plugins"]
+    states = {p["name"]: p for p in host.describe()}
+    for name, fragment in BROKEN.items():
+        assert states[name]["state"] == "failed", name
+        assert fragment in states[name]["error"], (name, states[name]["error"])
+    assert states["recorder"]["state"] == "enabled"
+    assert states["handler_error"]["state"] == "enabled"
+    assert {"exhibition", "matchmaking", "evaluation"} <= set(states)
+    client = tolerant_app.test_client()
+    assert client.get("/api/v1/regions?kind=kota").json["total"] == 98
+    assert client.get("/recorder/").status_code == 200
+    assert client.get("/").status_code == 200
+
+
+def test_strict_mode_makes_a_failure_fatal(app, tmp_path):
+    overrides = bus_overrides(app, tmp_path, plugins_strict=True)
+    overrides["plugin_modules"] = _modules("import_error")
+    with pytest.raises(PluginError, match="import_error failed in import"):
+        create_app(overrides, env="test")
+
+
+def test_failing_handler_only_affects_its_own_queue(tolerant_app, factory):
+    from core.migrate import upgrade
+    from tests.bus.test_delivery import _submit_plan
+
+    upgrade(tolerant_app)
+    _submit_plan(tolerant_app, factory)
+    drain(tolerant_app, seconds=20, until=lambda: len(effects(tolerant_app)) == 2
+          and _dead(tolerant_app) == 2)
+    assert set(effects(tolerant_app).values()) == {1}
+    assert _dead(tolerant_app) == 2  # handler_error.explode for both events, after 3 attempts
+
+
+def _dead(app) -> int:
+    from core.events.admin import dead_deliveries
+
+    with app.extensions["sinergi.db"].begin() as session:
+        return len([d for d in dead_deliveries(session) if d.handler == "handler_error.explode"])
+
+
+def test_cli_lists_plugins_with_failures(app, tmp_path, monkeypatch):
+    monkeypatch.setenv("SINERGI_ENV", "test")
+    monkeypatch.setenv("SINERGI_DATABASE_URL", app.config["DATABASE_URL"])
+    monkeypatch.setenv("SINERGI_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("SINERGI_PLUGINS_STRICT", "false")
+    monkeypatch.setenv("SINERGI_PLUGIN_MODULES", json.dumps([RECORDER, *_modules("hook_error")]))
+    result = CliRunner().invoke(main, ["plugins", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {row["name"]: row for row in json.loads(result.output)}
+    assert rows["hook_error"]["state"] == "failed"
+    assert "blueprints exploded" in rows["hook_error"]["error"]
+    assert rows["recorder"]["handlers"] == ["recorder.record"]
+    assert rows["recorder"]["hooks"] == [
+        "config_schema", "nav_items", "register_blueprints", "register_event_handlers",
+        "register_migrations",
+    ]
+    text = CliRunner().invoke(main, ["plugins"]).output
+    assert "hook_error" in text and "[failed]" in text and "error in register_blueprints" in text
+
+
+def test_worker_stops_on_request(tolerant_app):
+    stop = threading.Event()
+    stop.set()
+    assert Worker(tolerant_app).run(stop)["handled"] == 0
+
+
+def test_plugins_endpoint_is_for_admins(tolerant_app, factory):
+    from core.migrate import upgrade
+
+    upgrade(tolerant_app)
+    client = tolerant_app.test_client()
+    assert client.get("/api/v1/plugins").status_code == 401
+    officer = factory.officer("32.73")
+    assert client.get("/api/v1/plugins", headers=officer.headers).status_code == 403
+    admin = factory.admin()
+    response = client.get("/api/v1/plugins", headers=admin.headers)
+    assert response.status_code == 200
+    rows = {row["name"]: row for row in response.json}
+    assert rows["import_error"]["state"] == "failed"
+    assert rows["recorder"]["pending_migrations"] == []
+    assert rows["recorder"]["event_types"] == []
+    assert rows["recorder"]["handlers"] == ["recorder.record"]
+    status = client.get("/api/v1/events/status", headers=admin.headers)
+    assert status.status_code == 200 and "unpublished" in status.json
