@@ -30,10 +30,14 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:70] or "org"
 
 
+#: Slugs that name pages rather than organisations (``/organisations/new``).
+RESERVED_SLUGS = frozenset({"new"})
+
+
 def _unique_slug(session: Session, name: str) -> str:
     base = slugify(name)
     similar = select(Organisation.slug).where(Organisation.slug.like(f"{base}%"))
-    taken = set(session.scalars(similar))
+    taken = set(session.scalars(similar)) | RESERVED_SLUGS
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1

@@ -188,16 +188,13 @@ def plan_submit(plan_id: int):
 # ---------------------------------------------------------------- the editor
 
 
-def _editable_plan(plan_id: int) -> MasterPlan | None:
-    """The plan if the actor may edit it now; None (with a message) when its status forbids."""
+def _editable_plan(plan_id: int) -> tuple[MasterPlan, bool]:
+    """The plan, and whether its status lets the actor edit it now (403 if never)."""
     actor = current_principal()
     plan = plans.get_plan(session(), actor, plan_id)
     if not plans.can_edit(actor, plan):
         raise PermissionDenied()
-    if "edit" not in plans.allowed_actions(actor, plan):
-        flash(_("This plan cannot be edited in its current status."), "error")
-        return None
-    return plan
+    return plan, "edit" in plans.allowed_actions(actor, plan)
 
 
 def _render_editor(plan: MasterPlan, form: PlanForm, status: int = 200):
@@ -218,13 +215,18 @@ def _render_editor(plan: MasterPlan, form: PlanForm, status: int = 200):
 @login_required
 def plan_edit(plan_id: int):
     """The master plan editor: plan fields and programme rows; save, add rows or submit."""
-    plan = _editable_plan(plan_id)
-    if plan is None:
-        return redirect(url_for("web.plan", plan_id=plan_id), 303)
+    plan, editable = _editable_plan(plan_id)
     if request.method == "GET":
+        if not editable:
+            flash(_("This plan cannot be edited in its current status."), "error")
+            return redirect(url_for("web.plan", plan_id=plan_id), 303)
         return _render_editor(plan, PlanForm(values=plan_values(plan),
                                              rows=rows_from_plan(plan)))
     form = parse_editor(request.form)
+    if not editable:  # e.g. a colleague submitted it meanwhile: show the input, save nothing
+        form.errors.status = 409
+        form.errors.message = _("This plan cannot be edited in its current status.")
+        return _render_editor(plan, form, 409)
     action = request.form.get("action", "save")
     if action == "add_rows":
         form.rows.extend(empty_row() for _ in range(MORE_ROWS))

@@ -145,3 +145,11 @@ def test_directory_filters(browser, factory):
     response = anon.get("/organisations?type=x&verified=maybe&page=zz&sort=--")
     assert response.status_code == 200
     assert anon.get("/organisations/no-such-org").status_code == 404
+
+
+def test_an_organisation_called_new_does_not_hide_the_registration_page(browser, factory):
+    user = browser(factory.user())
+    response = user.post("/organisations/new", {**PROFILE, "name": "New"})
+    assert response.headers["Location"] == "/organisations/new-2"
+    assert "New" in user.get("/organisations/new-2").text
+    assert 'action="/organisations/new"' in user.get("/organisations/new").text

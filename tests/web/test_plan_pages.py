@@ -183,6 +183,23 @@ def test_submitted_plans_cannot_be_edited(browser, factory):
     assert response.headers["Location"] == f"/plans/{plan_id}"
 
 
+def test_edits_posted_after_a_colleague_submitted_are_shown_not_lost(browser, factory):
+    officer = factory.officer("32.73")
+    plan_id = factory.plan(officer)
+    user = browser(officer)
+    version = version_on(user.get(f"/plans/{plan_id}/edit").text)
+    with factory.db.begin() as session:
+        from core.plans.services import submit_plan
+
+        submit_plan(session, officer.principal, plan_id)
+    response = user.post(f"/plans/{plan_id}/edit?lang=en",
+                         editor_form(full_programmes(), version, title="Judul baru saya"))
+    assert response.status_code == 409
+    assert "This plan cannot be edited in its current status." in text_of(response)
+    assert 'value="Judul baru saya"' in response.text
+    assert "Judul baru saya" not in user.get(f"/plans/{plan_id}").text
+
+
 # ---------------------------------------------------------------- the editor without JS
 
 
