@@ -230,7 +230,9 @@ def demo(ctx: AppContext) -> None:
         else:
             with tqdm(total=sum(demo_data.COHORT_SIZES.values()), desc="demo regions",
                       unit="region", disable=None) as bar:
-                logins = demo_data.load_demo(session, progress=bar.update)
+                logins = demo_data.load_demo(
+                    session, progress=bar.update, plugins=ctx.app.extensions["sinergi.plugins"]
+                )
     _print_logins(logins)
 
 

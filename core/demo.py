@@ -21,6 +21,7 @@ from core.accounts.services import create_user, load_principal
 from core.orgs import services as orgs
 from core.orgs.models import Membership
 from core.plans import services as plans
+from core.plugin.types import DemoContext
 from core.regions import services as regions
 from core.regions.models import Region
 from core.taxonomy import SUB_DIMENSIONS
@@ -129,8 +130,13 @@ def _refresh(session: Session, principal: Principal) -> Principal:
     return load_principal(session, principal.user_id)  # type: ignore[return-value]
 
 
-def load_demo(session: Session, progress: Callable[[int], None] | None = None) -> list[DemoLogin]:
-    """Create the demo world. Refuses to run twice (returns the logins either way)."""
+def load_demo(
+    session: Session,
+    progress: Callable[[int], None] | None = None,
+    plugins: Any = None,
+) -> list[DemoLogin]:
+    """Create the demo world, then let each enabled plugin add its own through the
+    ``load_demo_data`` hook. Refuses to run twice (returns the logins either way)."""
     logins = demo_logins()
     if is_loaded(session):
         return logins
@@ -205,6 +211,15 @@ def load_demo(session: Session, progress: Callable[[int], None] | None = None) -
     plans.request_revision(session, admin, revised,
                            "Lengkapi analisis kesiapan dan anggaran program jangka panjang.")
     session.flush()
+    if plugins is not None:
+        users = {
+            login.email.split("@")[0]: load_principal(session, uid)
+            for login in logins
+            if (uid := session.scalar(select(User.id).where(User.email == login.email)))
+        }
+        context = DemoContext(admin=admin, users=users, region_codes=sorted(cohorts))
+        plugins.call("load_demo_data", session=session, context=context)
+        session.flush()
     return logins
 
 
