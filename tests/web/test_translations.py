@@ -1,7 +1,8 @@
 """The Indonesian catalogue covers every message in the tree, translated, placeholders intact.
 
-When this fails after adding a message: run the extract/update commands of the README's
-translation section and translate the new entries.
+When this fails after adding a message, update the catalogue and translate the new entries:
+``pybabel extract -F babel.cfg -k _l -k lazy_gettext -o /tmp/messages.pot .`` then
+``pybabel update -i /tmp/messages.pot -d core/translations``.
 """
 
 from __future__ import annotations
