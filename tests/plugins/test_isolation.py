@@ -88,8 +88,8 @@ def test_cli_lists_plugins_with_failures(app, tmp_path, monkeypatch):
     assert "blueprints exploded" in rows["hook_error"]["error"]
     assert rows["recorder"]["handlers"] == ["recorder.record"]
     assert rows["recorder"]["hooks"] == [
-        "config_schema", "nav_items", "register_blueprints", "register_event_handlers",
-        "register_migrations",
+        "config_schema", "load_demo_data", "nav_items", "register_blueprints",
+        "register_event_handlers", "register_migrations",
     ]
     text = CliRunner().invoke(main, ["plugins"]).output
     assert "hook_error" in text and "[failed]" in text and "error in register_blueprints" in text
