@@ -48,6 +48,13 @@ def test_participation_filters(browser, factory):
     assert region_links(anon.get("/regions?q=surabaya").text) == ["35.78"]
 
 
+def test_a_page_past_the_end_says_so(browser):
+    response = browser().get("/regions?page=999&lang=en")
+    assert response.status_code == 200
+    assert "This page is past the end of the results." in text_of(response)
+    assert 'href="/regions?page=1"' in response.text
+
+
 def test_garbage_query_strings_are_ignored(browser):
     anon = browser()
     for query in ("page=abc", "page=-1", "per_page=100000", "sort=;drop", "cohort=1999",
