@@ -13,6 +13,7 @@ from core.web import labels
 from core.web.auth import csrf_token, current_principal
 from core.web.formatting import init_filters
 from core.web.forms import FormErrors
+from core.web.guards import screen_page_input
 from core.web.listing import lang_url, url_with
 from core.web.nav import nav_links
 
@@ -45,6 +46,7 @@ def init_pages(app: Flask) -> None:
     )
     from core.web.pages import blp
 
+    app.before_request(screen_page_input)
     app.register_blueprint(blp)
     app.context_processor(_template_context)
     init_filters(app)
