@@ -22,6 +22,8 @@ def render_http_error(error: HTTPException):
     status = error.code or 500
     title = STATUS_TITLES.get(status, error.name)
     detail = STATUS_DETAILS.get(status, error.description)
+    if status == 400 and error.description and error.description != type(error).description:
+        detail = error.description  # a specific reason given by the page
     if status == 403 and str(error.description or "").startswith("CSRF"):
         detail = _("The form has expired or did not come from this site. "
                    "Go back, reload the page and try again.")

@@ -90,3 +90,17 @@ def test_stylesheet_and_logo_are_served_locally(client):
     assert css.status_code == 200
     assert ":focus-visible" in css.get_data(as_text=True)
     assert client.get("/static/img/logo.svg").status_code == 200
+
+
+def test_nul_characters_are_refused_not_crashing_the_database(browser, factory):
+    """PostgreSQL cannot store or compare U+0000: pages answer 404/400, never 500."""
+    anonymous = browser()
+    for url in ("/organisations/a%00b", "/regions/3%002", "/plans/1%00"):
+        assert anonymous.get(url).status_code == 404, url
+    for url in ("/regions?q=a%00b", "/plans?q=%00", "/organisations?q=%00&type=x"):
+        assert anonymous.get(url).status_code == 400, url
+    user = browser(factory.officer())
+    response = user.post("/plans/new?lang=en", {"region_code": "32.73", "title": "a\x00b",
+                                                "period_start": "2026", "period_end": "2027"})
+    assert response.status_code == 400
+    assert "Text must not contain NUL characters." in response.text
