@@ -1,4 +1,4 @@
-"""Navigation links of the layout. Plugins will add theirs through a hook (issue: the spine)."""
+"""Navigation links of the layout; plugins add theirs through the ``nav_items`` hook."""
 
 from __future__ import annotations
 
@@ -9,17 +9,19 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from core.accounts.principal import Principal
+from core.web.slots import plugin_nav_items
 
 
 @dataclass(frozen=True)
 class NavLink:
     label: Any
-    endpoint: str
+    endpoint: str = ""
     order: int = 100
+    href: str = ""
 
     @property
     def url(self) -> str:
-        return url_for(self.endpoint)
+        return self.href or url_for(self.endpoint)
 
     def current(self, path: str) -> str | None:
         """The ``aria-current`` value for this link on ``path``: ``page`` on the link's own
@@ -40,4 +42,8 @@ def nav_links(principal: Principal | None) -> list[NavLink]:
     ]
     if principal is not None:
         links.insert(0, NavLink(_l("Dashboard"), "web.dashboard", 0))
+    links.extend(
+        NavLink(item.label, order=item.order, href=item.url)
+        for item in plugin_nav_items(principal)
+    )
     return sorted(links, key=lambda link: link.order)

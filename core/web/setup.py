@@ -16,6 +16,7 @@ from core.web.forms import FormErrors
 from core.web.guards import screen_page_input
 from core.web.listing import lang_url, url_with
 from core.web.nav import nav_links
+from core.web.slots import render_slot
 
 
 def _template_context() -> dict[str, Any]:
@@ -32,6 +33,7 @@ def _template_context() -> dict[str, Any]:
         "url_with": url_with,
         "plan_actions": lambda plan: allowed_actions(principal, plan),
         "no_errors": FormErrors(),
+        "slot": render_slot,
     }
 
 

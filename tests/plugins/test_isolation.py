@@ -88,7 +88,7 @@ def test_cli_lists_plugins_with_failures(app, tmp_path, monkeypatch):
     assert "blueprints exploded" in rows["hook_error"]["error"]
     assert rows["recorder"]["handlers"] == ["recorder.record"]
     assert rows["recorder"]["hooks"] == [
-        "config_schema", "load_demo_data", "nav_items", "register_blueprints",
+        "config_schema", "load_demo_data", "nav_items", "page_slot", "register_blueprints",
         "register_event_handlers", "register_migrations",
     ]
     text = CliRunner().invoke(main, ["plugins"]).output
@@ -119,3 +119,20 @@ def test_plugins_endpoint_is_for_admins(tolerant_app, factory):
     assert rows["recorder"]["handlers"] == ["recorder.record"]
     status = client.get("/api/v1/events/status", headers=admin.headers)
     assert status.status_code == 200 and "unpublished" in status.json
+
+
+def test_plugin_nav_items_and_page_slots(tolerant_app, factory):
+    from core.migrate import upgrade
+
+    upgrade(tolerant_app)
+    client = tolerant_app.test_client()
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/recorder/"' in home and "Recorder" in home
+    region = client.get("/regions/32.73").get_data(as_text=True)
+    assert '<p class=recorder-slot>Recorder sees 32.73</p>' in region
+    assert 'data-plugin="recorder" data-slot="region"' in region
+    officer = factory.officer("32.73")
+    with client.session_transaction() as session:
+        session["user_id"] = officer.user_id
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "&lt;b&gt;escaped&lt;/b&gt;" in dashboard  # plain strings are escaped
