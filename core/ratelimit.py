@@ -22,8 +22,13 @@ class RateLimiter:
         self.strategy = MovingWindowRateLimiter(storage_from_string(storage_url))
         self.limits = {name: parse(value) for name, value in limits.items()}
 
-    def hit(self, name: str, key: str) -> None:
-        item = self.limits[name]
+    def hit(self, name: str, key: str, limit: str | None = None) -> None:
+        """Count one attempt; ``limit`` ("5 per minute") names the limit of a new ``name``."""
+        item = self.limits.get(name)
+        if item is None:
+            if limit is None:
+                raise KeyError(f"no rate limit named {name!r}")
+            item = self.limits[name] = parse(limit)
         if not self.strategy.hit(item, name, key):
             reset_at, _remaining = self.strategy.get_window_stats(item, name, key)
             raise TooManyRequests(retry_after=max(1, int(reset_at - time.time())))
@@ -39,6 +44,6 @@ def init_ratelimit(app: Flask) -> None:
     )
 
 
-def hit(name: str, key: str) -> None:
+def hit(name: str, key: str, limit: str | None = None) -> None:
     """Count one attempt against limit ``name`` for ``key``; raises 429 past the limit."""
-    current_app.extensions["sinergi.ratelimit"].hit(name, key)
+    current_app.extensions["sinergi.ratelimit"].hit(name, key, limit)

@@ -26,7 +26,17 @@ from flask_babel import gettext as _  # noqa: E402
 from flask_babel import lazy_gettext as _l  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from core.accounts.principal import Principal  # noqa: E402
+from core import taxonomy  # noqa: E402
+from core.accounts.principal import OrgRole, Principal  # noqa: E402
+from core.api.common import (  # noqa: E402
+    PageArgs,
+    QueryArgs,
+    etag,
+    expected_version,
+    page_body,
+    page_options,
+    page_schema,
+)
 from core.db import Base as Model  # noqa: E402
 from core.db import BigIntPK, UTCDateTime, utcnow  # noqa: E402
 from core.errors import (  # noqa: E402
@@ -39,6 +49,8 @@ from core.errors import (  # noqa: E402
     ValidationFailed,
 )
 from core.events.outbox import record_event  # noqa: E402
+from core.pagination import Page, paginate  # noqa: E402
+from core.plugin import directory  # noqa: E402
 from core.plugin.types import (  # noqa: E402
     DemoContext,
     Event,
@@ -48,7 +60,7 @@ from core.plugin.types import (  # noqa: E402
     NavItem,
     Permission,
 )
-from core.web.auth import current_principal, require_principal  # noqa: E402
+from core.web.auth import current_principal, login_required, require_principal  # noqa: E402
 
 
 def db_session() -> Session:
@@ -59,6 +71,15 @@ def db_session() -> Session:
 def plugin_config(name: str) -> dict[str, Any]:
     """The validated configuration section ``[plugins.<name>]`` of a plugin."""
     return current_app.extensions["sinergi.plugins"].config_for(name)
+
+
+def rate_limit(name: str, key: str, limit: str = "10 per minute") -> None:
+    """Count one attempt of ``key`` against limit ``name``; 429 (with Retry-After) past it.
+
+    Shared across processes when ``ratelimit_storage_url`` points at Redis."""
+    from core.ratelimit import hit
+
+    hit(name, key, limit)
 
 
 def allowed(principal: Principal | None, action: str, resource: Any = None) -> bool:
@@ -79,7 +100,9 @@ def require(principal: Principal | None, action: str, resource: Any = None) -> N
 __all__ = [
     "API_VERSION", "AuthenticationRequired", "BigIntPK", "Conflict", "DemoContext",
     "DomainError", "Event", "EventType", "Handler", "HandlerContext", "Model", "NavItem",
-    "NotFound", "Permission", "PermissionDenied", "Principal", "StaleVersion", "UTCDateTime",
-    "ValidationFailed", "_", "_l", "allowed", "current_principal", "db_session", "hookimpl",
-    "plugin_config", "record_event", "require", "require_principal", "utcnow",
+    "NotFound", "OrgRole", "Page", "PageArgs", "Permission", "PermissionDenied", "Principal",
+    "QueryArgs", "StaleVersion", "UTCDateTime", "ValidationFailed", "_", "_l", "allowed",
+    "current_principal", "db_session", "directory", "etag", "expected_version", "hookimpl",
+    "login_required", "page_body", "page_options", "page_schema", "paginate", "plugin_config",
+    "rate_limit", "record_event", "require", "require_principal", "taxonomy", "utcnow",
 ]
