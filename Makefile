@@ -14,8 +14,11 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
 	touch $(STAMP)
 
+## Compile the translation catalogues of core and of every plugin that has one.
 translations: install
-	$(BIN)/pybabel compile --statistics -d core/translations
+	for dir in core/translations plugins/*/translations examples/*/*/translations; do \
+	  if [ -d "$$dir" ]; then $(BIN)/pybabel compile -d "$$dir" || exit 1; fi; \
+	done
 
 ## Install, create the SQLite database, load regions and demo data, serve on 127.0.0.1:5000.
 run: install translations
