@@ -437,7 +437,8 @@ def plugins_list(ctx: AppContext, as_json: bool) -> None:
         click.echo(f"{row['name']} {row['version']}  [{row['state']}]  ({row['module']})")
         if row["error"]:
             click.echo(f"    error in {row['failed_in']}: {row['error']}")
-        for label in ("hooks", "event_types", "handlers", "pending_migrations"):
+        for label in ("hooks", "event_types", "handlers", "unresolved_events",
+                      "pending_migrations"):
             if row[label]:
                 click.echo(f"    {label.replace('_', ' ')}: {', '.join(row[label])}")
 

@@ -47,6 +47,7 @@ class PluginState:
     hooks: list[str] = field(default_factory=list)
     event_types: list[str] = field(default_factory=list)
     handlers: list[str] = field(default_factory=list)
+    unresolved_events: list[str] = field(default_factory=list)
     migrations: str | None = None
     config: dict[str, Any] = field(default_factory=dict)
 
@@ -61,6 +62,7 @@ class PluginState:
             "hooks": list(self.hooks),
             "event_types": list(self.event_types),
             "handlers": list(self.handlers),
+            "unresolved_events": list(self.unresolved_events),
             "migrations": self.migrations,
         }
 
@@ -274,8 +276,14 @@ class PluginHost:
             bound = []
             try:
                 for handler in handlers:
-                    for event_type in handler.events:
-                        self.registry.get(event_type)  # subscribing to an unknown type is an error
+                    if not handler.events or not callable(handler.func):
+                        raise ValueError(f"handler {handler.name!r} needs event types and a func")
+                    # A type that no enabled plugin registers is allowed (its publisher may be
+                    # absent: plugins stay loosely coupled) but is shown as unresolved.
+                    state.unresolved_events.extend(
+                        t for t in handler.events
+                        if t not in self.registry and t not in state.unresolved_events
+                    )
                     bound.append(BoundHandler(name, handler))
             except Exception as exc:  # noqa: BLE001
                 self.fail(state, "register_event_handlers", exc)

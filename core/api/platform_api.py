@@ -26,6 +26,9 @@ class PluginSchema(Schema):
     hooks = fields.List(fields.String())
     event_types = fields.List(fields.String())
     handlers = fields.List(fields.String())
+    unresolved_events = fields.List(fields.String(), metadata={
+        "description": "Types the plugin's handlers subscribe to that no enabled plugin "
+        "registers (their publisher is absent, or a typo)."})
     migrations = fields.String(allow_none=True)
     pending_migrations = fields.List(fields.String())
 
