@@ -282,7 +282,8 @@ class PluginHost:
                     # absent: plugins stay loosely coupled) but is shown as unresolved.
                     state.unresolved_events.extend(
                         t for t in handler.events
-                        if t not in self.registry and t not in state.unresolved_events
+                        if "*" not in t and "#" not in t
+                        and t not in self.registry and t not in state.unresolved_events
                     )
                     bound.append(BoundHandler(name, handler))
             except Exception as exc:  # noqa: BLE001

@@ -99,8 +99,27 @@ class Topology:
             queue(channel).declare()
 
     def subscribers(self, event_type: str) -> list[str]:
-        """Handler keys subscribed to an event type."""
-        return [key for key, b in self.handlers.items() if event_type in b.handler.events]
+        """Handler keys subscribed to an event type (directly or by a topic pattern)."""
+        return [
+            key for key, b in self.handlers.items()
+            if any(topic_matches(pattern, event_type) for pattern in b.handler.events)
+        ]
+
+
+def topic_matches(pattern: str, routing_key: str) -> bool:
+    """AMQP topic matching: ``*`` is exactly one word, ``#`` zero or more words."""
+    return _match(pattern.split("."), routing_key.split("."))
+
+
+def _match(pattern: list[str], words: list[str]) -> bool:
+    if not pattern:
+        return not words
+    head, rest = pattern[0], pattern[1:]
+    if head == "#":
+        return any(_match(rest, words[i:]) for i in range(len(words) + 1))
+    if not words:
+        return False
+    return (head == "*" or head == words[0]) and _match(rest, words[1:])
 
 
 def connect(settings: BusSettings) -> Connection:

@@ -53,6 +53,8 @@ class HandlerContext:
 class Handler:
     """An event handler: ``func(event, ctx)`` runs for each event of ``events``.
 
+    ``events`` are event types, or AMQP topic patterns (``sinergi.plan.*``, ``sinergi.#``).
+
     ``name`` is unique within the plugin; the queue is ``sinergi.handler.<plugin>.<name>``.
     ``max_attempts`` overrides the configured retry limit for this handler.
     """
