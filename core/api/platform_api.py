@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from core.db import session
-from core.errors import PermissionDenied
+from core.errors import NotFound, PermissionDenied
 from core.web.auth import require_principal
 
 blp = Blueprint("platform", __name__, description="Plugins and the event bus (administrators)")
@@ -60,6 +60,38 @@ class Plugins(MethodView):
         for row in rows:
             row["pending_migrations"] = waiting.get(row["name"], [])
         return rows
+
+
+class EventTypeSchema(Schema):
+    type = fields.String()
+    aggregate = fields.String()
+    owner = fields.String(metadata={"description": "core, or the plugin that registers it"})
+    description = fields.String()
+    schema = fields.Dict(metadata={"description": "JSON Schema (2020-12) of the event's data"})
+
+
+@blp.route("/events/types")
+class EventTypes(MethodView):
+    @blp.response(200, EventTypeSchema(many=True))
+    def get(self) -> list[dict[str, Any]]:
+        """Every registered event type (core and enabled plugins) with its JSON Schema."""
+        from core.events.catalogue import catalogue
+
+        return catalogue(current_app.extensions["sinergi.events"])
+
+
+@blp.route("/events/types/<string:event_type>")
+class EventTypeDetail(MethodView):
+    @blp.response(200, EventTypeSchema)
+    def get(self, event_type: str) -> dict[str, Any]:
+        """One event type: the ``dataschema`` URI of every CloudEvent points here."""
+        from core.events.catalogue import describe
+        from core.events.registry import UnknownEventType
+
+        try:
+            return describe(current_app.extensions["sinergi.events"].get(event_type))
+        except UnknownEventType:
+            raise NotFound() from None
 
 
 @blp.route("/events/status")
