@@ -6,12 +6,14 @@ U+0000 cannot be stored or even compared by PostgreSQL, so a NUL in a page's add
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import abort, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
 
-def _has_nul(pairs) -> bool:
+def _has_nul(pairs: Iterable[tuple[str, str]]) -> bool:
     return any("\x00" in key or "\x00" in value for key, value in pairs)
 
 

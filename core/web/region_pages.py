@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
 from core.db import session
 from core.errors import DomainError
@@ -69,7 +71,10 @@ def region(code: str):
     return _render_region(code)
 
 
-def _participation_change(code: str, change) -> Any:
+def _participation_change(
+    code: str, change: Callable[[Session, forms.FormErrors], None]
+) -> Any:
+    """Run an admin's participation change; show the region page again on errors."""
     db = session()
     errors = forms.FormErrors()
     try:
@@ -91,7 +96,7 @@ def _participation_change(code: str, change) -> Any:
 def region_join(code: str):
     """Admin: record that the region joined the movement in a cohort."""
 
-    def change(db, errors: forms.FormErrors) -> None:
+    def change(db: Session, errors: forms.FormErrors) -> None:
         cohort = forms.choice(request.form.get("cohort_year"), COHORT_YEARS)
         stage = forms.choice(request.form.get("stage"), STAGES)
         if cohort is None:
@@ -111,7 +116,7 @@ def region_join(code: str):
 def region_stage(code: str):
     """Admin: move a participating region to another stage."""
 
-    def change(db, errors: forms.FormErrors) -> None:
+    def change(db: Session, errors: forms.FormErrors) -> None:
         stage = forms.choice(request.form.get("stage"), STAGES)
         if stage is None:
             errors.add("stage", _("Choose a stage."))
