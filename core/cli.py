@@ -412,6 +412,33 @@ def events_replay(ctx: AppContext, event_id: str, handler: str | None) -> None:
 # ---------------------------------------------------------------- plugins
 
 
+@main.group("plugin")
+def plugin_group() -> None:
+    """Plugin development."""
+
+
+@plugin_group.command("new")
+@click.argument("name")
+@click.option("--dir", "parent", type=click.Path(file_okay=False), default=".",
+              show_default=True, help="Where to create the package folder.")
+def plugin_new(name: str, parent: str) -> None:
+    """Write a new plugin package sinergi-NAME: page, API, table and migration, event handler,
+    translations and tests that pass at once."""
+    from pathlib import Path
+
+    from core.scaffold.generator import ScaffoldError, generate
+
+    try:
+        target = generate(name, Path(parent))
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Created {target}")
+    click.echo("Next:")
+    click.echo(f"  pip install -e {target}      # into this virtual environment")
+    click.echo("  sinergi db upgrade && sinergi plugins")
+    click.echo(f"  cd {target} && pytest")
+
+
 @main.command("plugins")
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx

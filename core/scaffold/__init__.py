@@ -1,0 +1,1 @@
+"""``sinergi plugin new NAME``: write an installable plugin package that works at once."""
