@@ -8,10 +8,16 @@ STAMP := $(VENV)/.installed-stamp
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml requirements.lock
+EXAMPLES := $(wildcard examples/*/pyproject.toml)
+
+$(STAMP): pyproject.toml requirements.lock $(EXAMPLES)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
+	# Third-party example plugins install the way an integrator's package does.
+	for example in $(dir $(EXAMPLES)); do \
+	  $(BIN)/python -m pip install --quiet --no-deps -e "$$example" || exit 1; \
+	done
 	touch $(STAMP)
 
 ## Compile the translation catalogues of core and of every plugin that has one.
@@ -31,6 +37,9 @@ run: install translations
 test: install translations
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
+	for example in $(dir $(EXAMPLES)); do \
+	  (cd "$$example" && $(abspath $(BIN))/pytest $(PYTEST_ARGS)) || exit 1; \
+	done
 
 lint: install
 	$(BIN)/ruff check .
