@@ -1,0 +1,2 @@
+"""Notifications plugin."""
+SINERGI_API_VERSION = "1"
