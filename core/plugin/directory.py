@@ -228,3 +228,15 @@ def approved_plans(session: Session, region_code: str) -> list[PlanInfo]:
                  p.vision, tuple(progs))
         for p, progs in plans.values()
     ]
+
+
+def list_evaluators(session: Session, *, ids: Iterable[int] | None = None) -> list[PersonInfo]:
+    """Active users who are evaluators (assessors), ordered by name; optionally only ``ids``."""
+    stmt = (
+        select(User)
+        .where(User.is_evaluator.is_(True), User.is_active.is_(True))
+        .order_by(User.name, User.id)
+    )
+    if ids is not None:
+        stmt = stmt.where(User.id.in_(list(ids)))
+    return [PersonInfo(u.id, u.name, u.email, u.locale) for u in session.scalars(stmt)]

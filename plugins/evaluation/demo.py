@@ -1,0 +1,2 @@
+def load(session, context):
+    return None
