@@ -270,6 +270,13 @@ def run(ctx: AppContext, host: str | None, port: int | None, no_bus: bool) -> No
         ]
         for thread in threads:
             thread.start()
+    from core.migrate import pending
+
+    with app.app_context():
+        waiting = pending(app)
+    if waiting:
+        click.echo(f"Warning: {len(waiting)} migration(s) not applied ({', '.join(waiting)}); "
+                   "run `sinergi db upgrade` first.", err=True)
     click.echo(f"Sinergi is running at http://{host}:{port}  (Ctrl+C to stop)")
     click.echo(f"  database: {_redact(app.config['DATABASE_URL'])}")
     click.echo(f"  bus:      {_redact(app.config['BROKER_URL'])}"
