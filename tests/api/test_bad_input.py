@@ -143,8 +143,12 @@ def test_bad_bodies(client: FlaskClient, world: World, unchanged, endpoint: Endp
             assert_problem(response, 415, "unsupported-media-type")
 
 
+CORE_BLUEPRINTS = {"regions", "organisations", "accounts", "plans", "platform"}
+
+
 def test_every_write_endpoint_is_covered(app) -> None:
-    """A new write endpoint must be added to ENDPOINTS above."""
+    """A new write endpoint of core must be added to ENDPOINTS above (plugins test their own
+    endpoints' bad input in their own suites)."""
     adapter = app.url_map.bind("localhost")
     covered = set()
     for endpoint in ENDPOINTS:
@@ -153,7 +157,8 @@ def test_every_write_endpoint_is_covered(app) -> None:
         covered.add((endpoint.method, rule.rule))
     writes = {
         (method, rule.rule)
-        for rule in app.url_map.iter_rules() if rule.rule.startswith(API)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith(API) and rule.endpoint.split(".")[0] in CORE_BLUEPRINTS
         for method in rule.methods & {"POST", "PUT", "PATCH"}
     }
     assert writes == covered
