@@ -46,12 +46,12 @@ def conflict_reason(session: Session, region_code: str, user_id: int,
                     principal: Principal | None = None) -> Any | None:
     """Why this user may not assess the region (officer of it, or member of an organisation
     based in it), or None."""
+    if principal is not None and principal.is_officer(region_code):
+        return _l("You are an officer of this region and cannot assess it.")
     if any(person.id == user_id for person in directory.officers_of(session, region_code)):
         return _l("This assessor is an officer of the region and cannot assess it.")
     orgs = directory.list_organisations(session, region_codes=[region_code])
     if principal is not None:
-        if principal.is_officer(region_code):
-            return _l("You are an officer of this region and cannot assess it.")
         member_of = principal.organisation_ids & {o.id for o in orgs}
     else:
         member_of = {o.id for o in orgs if any(

@@ -9,7 +9,7 @@ from plugins.evaluation.scoring import COMPONENTS
 
 YEAR = validate.Range(min=2000, max=2100)
 REGION = validate.Regexp(r"^\d{2}\.\d{2}$")
-Score = fields.Decimal(as_string=False, places=2)
+Score = fields.Float(allow_none=True)
 
 
 class WeightsSchema(Schema):
@@ -279,7 +279,7 @@ class SurveySchema(Schema):
     status = fields.String()
     invitations = fields.Integer()
     responses = fields.Integer()
-    mean_rating = fields.Decimal(as_string=False, allow_none=True)
+    mean_rating = fields.Float(allow_none=True)
     meets_minimum = fields.Boolean()
 
 

@@ -21,6 +21,18 @@ BANDUNG, SURABAYA = "32.73", "35.78"
 YEAR = 2024
 
 
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real argon2id hashes at the lowest cost (these tests create many users)."""
+    from argon2 import PasswordHasher
+
+    from core.accounts import passwords
+
+    monkeypatch.setattr(
+        passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    )
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     test_client = app.test_client()
@@ -31,6 +43,24 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def api(client: FlaskClient) -> ApiClient:
     return ApiClient(client)
+
+
+@pytest.fixture
+def unchanged(db: Database) -> Callable[[], Any]:
+    """``with unchanged(): ...`` asserts that no row of any table changed meanwhile."""
+    from contextlib import contextmanager
+
+    from tests.api.helpers import take_snapshot
+
+    @contextmanager
+    def check():
+        before = take_snapshot(db)
+        yield
+        after = take_snapshot(db)
+        for name in before:
+            assert after[name] == before[name], f"table {name} changed"
+
+    return check
 
 
 def participate(db: Database, factory: Factory, codes: list[str], cohort: int = 2017) -> None:
@@ -144,3 +174,45 @@ class Flow:
 @pytest.fixture
 def flow(api: ApiClient, world: World) -> Flow:
     return Flow(api, world)
+
+
+def fill_surveys_fast(app: Flask, world: World, code: str, year: int = YEAR,
+                      programmes: int = 6, respondents: int = 50, rating: int = 4) -> None:
+    """Surveys and answers through the services (the HTTP path is tested separately)."""
+    from plugins.evaluation import services, surveys
+
+    db = app.extensions["sinergi.db"]
+    officer = world.officers[code].principal
+    with app.test_request_context(), db.begin() as session:
+        sa = services.self_assessment(session, officer, year, code)
+        for prog in sa["programmes"][:programmes]:
+            survey = surveys.create_survey(session, officer, year, code, prog["programme_id"])
+            for token in surveys.issue_tokens(session, officer, survey.id, respondents):
+                surveys.respond(session, token, rating)
+
+
+def run_to_assessment(flow: Flow, app: Flask, surveys: bool = True) -> None:
+    """Create and open the cycle, self-assess, assign, survey, start assessment, declare."""
+    flow.create()
+    flow.action("open")
+    for code in (BANDUNG, SURABAYA):
+        flow.self_assess(code)
+        flow.assign(code)
+        if surveys:
+            fill_surveys_fast(app, flow.world, code, rating=4 if code == BANDUNG else 2)
+    flow.action("start-assessment")
+    lead, second = flow.world.assessors[:2]
+    for code in (BANDUNG, SURABAYA):
+        ok(flow.declare(flow.assignments[code][0], lead))
+        ok(flow.declare(flow.assignments[code][1], second))
+
+
+def run_to_completion(flow: Flow, app: Flask) -> None:
+    run_to_assessment(flow, app)
+    lead, second = flow.world.assessors[:2]
+    for code in (BANDUNG, SURABAYA):
+        base = 4 if code == BANDUNG else 3
+        flow.score(flow.assignments[code][0], lead, lambda i, b=base: b)
+        flow.score(flow.assignments[code][1], second, lambda i, b=base: b)
+        ok(flow.api.post(f"/evaluation/cycles/{flow.year}/regions/{code}/finalise", lead))
+    flow.action("complete")
