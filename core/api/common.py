@@ -63,7 +63,10 @@ class PageMeta(Schema):
 
 def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
     """A ``{items, total, page, per_page, pages}`` envelope schema for ``item_schema``."""
-    return type(name, (PageMeta,), {"items": fields.List(fields.Nested(item_schema))})
+    return type(name, (PageMeta,), {
+        "items": fields.List(fields.Nested(item_schema)),
+        "__module__": item_schema.__module__,  # names the OpenAPI component after its owner
+    })
 
 
 def page_body(page: Page[Any]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import http
 import logging
 from typing import Any
 
+from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Api, abort
@@ -181,6 +182,20 @@ def _handle_unexpected(error: Exception):
     return render_server_error()
 
 
+def schema_name(schema: Any) -> str:
+    """OpenAPI component name of a schema: core's by class name, a plugin's prefixed with the
+    plugin (``MatchmakingNeed``), so plugins never collide with core or with each other."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    name = cls.__name__.removesuffix("Schema") or cls.__name__
+    module = cls.__module__
+    if module.startswith("core."):
+        return name
+    parts = module.split(".")
+    owner = parts[1] if parts[0] == "plugins" and len(parts) > 1 else parts[0]
+    prefix = "".join(word.title() for word in owner.removeprefix("sinergi_").split("_"))
+    return name if name.startswith(prefix) else f"{prefix}{name}"
+
+
 def init_api(app: Flask) -> None:
     app.config.update(
         API_TITLE="Sinergi API",
@@ -198,6 +213,7 @@ def init_api(app: Flask) -> None:
     api = SinergiApi(
         app,
         spec_kwargs={
+            "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name),
             "info": {
                 "description": "REST API of Sinergi, the collaboration platform of Gerakan "
                 "Menuju Smart City. Errors are RFC 9457 application/problem+json.",
