@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from core.plugin import (
     ValidationFailed,
-    _l,
     current_principal,
     db_session,
     etag,
@@ -231,23 +230,13 @@ class SelfAssessmentSubmit(MethodView):
 
 @blp.route("/cycles/<int:year>/regions/<code>/evidence")
 class Evidence(MethodView):
+    @blp.arguments(s.EvidenceUploadSchema)
     @blp.response(201, s.EvidenceFileSchema)
-    @blp.doc(requestBody={"content": {"multipart/form-data": {"schema": {
-        "type": "object", "required": ["file"],
-        "properties": {"file": {"type": "string", "format": "binary"},
-                       "indicator_id": {"type": "integer"}}}}}})
-    def post(self, year: int, code: str):
-        """Upload an evidence file (multipart ``file``, optional ``indicator_id``)."""
-        upload = request.files.get("file")
-        if upload is None:
-            raise ValidationFailed(errors={"file": [_l("Choose a file to upload.")]})
-        raw = request.form.get("indicator_id") or None
-        if raw is not None and not raw.isdigit():
-            raise ValidationFailed(errors={"indicator_id": [_l("Not an indicator of this "
-                                                               "cycle.")]})
+    def post(self, data: dict[str, Any], year: int, code: str):
+        """Upload an evidence file as base64 (the type is detected from the bytes)."""
         row = evidence.add_file(db_session(), require_principal(), year, code,
-                                upload.filename or "", upload.read(),
-                                int(raw) if raw else None)
+                                data["filename"], data["content_base64"],
+                                data.get("indicator_id"))
         _commit()
         return row
 
@@ -536,18 +525,13 @@ class ExternalIndicators(MethodView):
                                         year=args.get("year"))
         return page_body(paginate(db_session(), stmt, options["page"], options["per_page"]))
 
-    @blp.arguments(s.ImportArgs(), location="query")
+    @blp.arguments(s.ImportInSchema)
     @blp.response(200, s.ImportReportSchema)
-    @blp.doc(requestBody={"content": {"multipart/form-data": {"schema": {
-        "type": "object", "required": ["file"],
-        "properties": {"file": {"type": "string", "format": "binary"}}}}}})
-    def post(self, args: dict[str, Any]):
-        """Import a CSV (region_code, year, indicator, value, source) with a validation
-        report (admin). ``dry_run=true`` only validates."""
-        upload = request.files.get("file")
-        if upload is None:
-            raise ValidationFailed(errors={"file": [_l("Choose a CSV file to upload.")]})
-        report = external.import_indicators(db_session(), require_principal(), upload.read(),
-                                            dry_run=args["dry_run"])
+    def post(self, data: dict[str, Any]):
+        """Import a CSV (header region_code, year, indicator, value[, source]) with a
+        validation report (admin). ``dry_run: true`` only validates."""
+        report = external.import_indicators(db_session(), require_principal(),
+                                            data["csv"].encode("utf-8"),
+                                            dry_run=data["dry_run"])
         _commit()
         return report.as_dict()

@@ -10,7 +10,7 @@ class EvaluationConfig(Schema):
     min_assessors = fields.Integer(load_default=2, validate=validate.Range(min=2, max=10))
     survey_min_programmes = fields.Integer(load_default=6, validate=validate.Range(min=1))
     survey_min_respondents = fields.Integer(load_default=50, validate=validate.Range(min=1))
-    evidence_max_bytes = fields.Integer(load_default=1_000_000,
+    evidence_max_bytes = fields.Integer(load_default=750_000,
                                         validate=validate.Range(min=1000))
     survey_rate_limit = fields.String(load_default="60 per minute")
     survey_token_limit = fields.String(load_default="20 per minute")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
-from core.plugin import PageArgs, QueryArgs, page_schema, taxonomy
+from core.plugin import PageArgs, page_schema, taxonomy
 from plugins.evaluation.scoring import COMPONENTS
 
 YEAR = validate.Range(min=2000, max=2100)
@@ -164,8 +164,25 @@ class SelfAssessmentSchema(Schema):
     programmes = fields.List(fields.Nested(ProgrammeRealisationSchema))
 
 
+class Base64Bytes(fields.Field):
+    """Bytes sent as a base64 string."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        import base64
+        import binascii
+
+        if not isinstance(value, str):
+            raise ValidationError("Send the file as a base64 string.")
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationError("Not valid base64.") from None
+
+
 class EvidenceUploadSchema(Schema):
-    indicator_id = fields.Integer(allow_none=True)
+    filename = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    content_base64 = Base64Bytes(required=True)
+    indicator_id = fields.Integer(allow_none=True, strict=True)
 
 
 class AssignmentInSchema(Schema):
@@ -358,7 +375,8 @@ class ExternalIndicatorSchema(Schema):
 ExternalPage = page_schema(ExternalIndicatorSchema, "EvaluationExternalIndicatorPage")
 
 
-class ImportArgs(QueryArgs):
+class ImportInSchema(Schema):
+    csv = fields.String(required=True, validate=validate.Length(min=1, max=5_000_000))
     dry_run = fields.Boolean(load_default=False)
 
 

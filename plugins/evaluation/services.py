@@ -47,7 +47,7 @@ DEFAULTS: dict[str, Any] = {
     "min_assessors": 2,
     "survey_min_programmes": 6,
     "survey_min_respondents": 50,
-    "evidence_max_bytes": 1_000_000,
+    "evidence_max_bytes": 750_000,
     "survey_rate_limit": "60 per minute",
     "survey_token_limit": "20 per minute",
 }

@@ -148,7 +148,8 @@ class Flow:
         scores = [{"indicator_id": i["id"], "score": score(i), "note": "Sesuai bukti"}
                   for i in self.indicators()]
         body = ok(self.api.put(path + "/scores", who,
-                               {"scores": scores, "notes": "Catatan", "interview_notes": "Wawancara"},
+                               {"scores": scores, "notes": "Catatan",
+                                "interview_notes": "Wawancara"},
                                headers={"If-Match": tag}))
         if submit:
             body = ok(self.api.post(path + "/submit", who))
