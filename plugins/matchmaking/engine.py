@@ -260,8 +260,11 @@ def fit(
     weights: dict[str, float],
     today: dt.date,
     saturation: float = TEXT_SATURATION,
+    need_words: dict[str, str] | None = None,
 ) -> Scored:
-    """Combine text relevance and structured fit into a score with its explanation."""
+    """Combine text relevance and structured fit into a score with its explanation.
+    ``need_words`` (stem → word as written in the need, from :func:`need_words_of`) saves
+    re-reading the need's text for every candidate."""
     text_part = bm25 / (bm25 + saturation) if bm25 > 0 else 0.0
     province = "national" if offer.national else (
         "served" if need.province_code in offer.provinces else "not_served")
@@ -286,7 +289,9 @@ def fit(
     }
     parts = {k: round(weights.get(k, 0.0) * v, 4) for k, v in raw.items()}
     score = round(sum(parts.values()), 4)
-    terms = textmod.display_terms(f"{need.title} {need.description}", shared, need.language)
+    if need_words is None:
+        need_words = need_words_of(need)
+    terms = [word for stem, word in need_words.items() if stem in shared]
     explanation = {
         "matched_terms": terms[:12],
         "criteria": criteria,
@@ -294,6 +299,13 @@ def fit(
         "bm25": round(bm25, 3),
     }
     return Scored(need.id, offer.id, offer.organisation_id, score, explanation)
+
+
+def need_words_of(need: NeedDoc) -> dict[str, str]:
+    """Each stem of the need's text with the word first written for it."""
+    stems = set(need.terms)
+    words = textmod.display_terms(f"{need.title} {need.description}", stems, need.language)
+    return {textmod.stem_of(w, need.language): w for w in words}
 
 
 def eligible(need: NeedDoc, today: dt.date) -> bool:
@@ -313,10 +325,11 @@ def rank_offers(
 ) -> list[Scored]:
     """The best offers for a need: BM25 candidates from the index, re-ranked by full fit."""
     results = []
+    words = need_words_of(need)
     for offer_id, bm25 in offers.search(need.terms, candidates):
         offer = offers.docs[offer_id]
         shared = need.terms.keys() & offer.terms.keys()
-        scored = fit(need, offer, bm25, shared, weights, today, saturation)
+        scored = fit(need, offer, bm25, shared, weights, today, saturation, words)
         if scored.score >= min_score:
             results.append(scored)
     results.sort(key=lambda s: (-s.score, s.offer_id))
@@ -358,10 +371,11 @@ def brute_force(
 ) -> list[Scored]:
     """Score every offer one by one (the benchmark's reference)."""
     results = []
+    words = need_words_of(need)
     for offer_id, offer in offers.docs.items():
         bm25, shared = offers.score(need.terms, offer_id)
         if bm25 > 0:
-            results.append(fit(need, offer, bm25, shared, weights, today))
+            results.append(fit(need, offer, bm25, shared, weights, today, need_words=words))
     results.sort(key=lambda s: (-s.score, s.offer_id))
     return results[:top_n]
 

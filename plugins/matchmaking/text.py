@@ -132,6 +132,11 @@ def plain_tokens(text: str) -> list[str]:
     return words(text)
 
 
+def stem_of(word: str, language: str) -> str:
+    """The concept token of one lower-case word."""
+    return _stem_en(word) if language == "en" else _stem_id(word)
+
+
 def display_terms(text: str, stems: set[str], language: str) -> list[str]:
     """Words of ``text`` whose stem is among ``stems``, as written (first spelling, in order)."""
     stem = _stem_en if language == "en" else _stem_id
