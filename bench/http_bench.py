@@ -548,7 +548,8 @@ def settings_text(args: argparse.Namespace, info: dict[str, str]) -> str:
         f"gunicorn {info['gunicorn']}, {args.workers} workers × {args.threads} threads "
         f"({args.worker_class}), both apps on 127.0.0.1 at the same time; load by "
         f"{info['client']} with {args.connections} keep-alive connections, "
-        f"{args.rounds} round(s) of {args.duration:g} s per target after a "
+        f"{args.rounds} round{'s' if args.rounds > 1 else ''} of {args.duration:g} s per target "
+        f"after a "
         f"{args.warmup:g} s warm-up, medians over the rounds"
     )
 
@@ -570,8 +571,13 @@ def record(results: list[TargetResult], args: argparse.Namespace, info: dict[str
         f"data of `sinergi demo`; the plan is the demo's approved plan (id {plan_id}, "
         "18 programmes), requested anonymously.",
         "- The bare app is `bench/bare_app.py`: Flask returning `{\"message\": \"Hello, World!\"}`."
-        " \"× the bare cost\" is an endpoint's time per request divided by the bare app's "
-        "(bare requests/s ÷ endpoint requests/s).",
+        " \"× the bare cost\" is the server's CPU time per request (gunicorn master and "
+        "workers, user + system) divided by the bare app's. \"Other load\" is the share of "
+        "the machine that other processes used meanwhile.",
+        "- Wall-clock throughput ratios (bare requests/s ÷ endpoint requests/s, load generator "
+        "on the same cores): "
+        + ", ".join(f"`{r.path}` {r.throughput_ratio:.2f}×" for r in results
+                    if r.throughput_ratio is not None) + ".",
         "",
         table(results),
         SECTION_END,
