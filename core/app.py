@@ -100,6 +100,7 @@ def _register_plugin_blueprints(app: Flask, host: PluginHost) -> None:
 
 
 def _init_web_foundation(app: Flask) -> None:
+    from core.accounts.passwords import configure_hasher
     from core.accounts.sessions import DatabaseSessionInterface
     from core.i18n import init_i18n
     from core.ratelimit import init_ratelimit
@@ -111,6 +112,8 @@ def _init_web_foundation(app: Flask) -> None:
     )
     init_i18n(app)
     init_ratelimit(app)
+    configure_hasher(int(app.config["ARGON2_TIME_COST"]), int(app.config["ARGON2_MEMORY_KIB"]),
+                     int(app.config["ARGON2_PARALLELISM"]))
     app.before_request(_declare_writes)
     app.before_request(load_current_principal)
     app.before_request(check_csrf)

@@ -9,6 +9,17 @@ _hasher = PasswordHasher()
 # A hash to verify against when the user does not exist, so timing does not reveal accounts.
 _DUMMY_HASH = _hasher.hash("sinergi-dummy-password")
 
+
+def configure_hasher(time_cost: int, memory_kib: int, parallelism: int) -> None:
+    """Set argon2id's cost (configuration ``argon2_*``). Existing hashes keep verifying and
+    are re-hashed at the new cost on the next login."""
+    global _hasher, _DUMMY_HASH
+    current = (_hasher.time_cost, _hasher.memory_cost, _hasher.parallelism)
+    if current == (time_cost, memory_kib, parallelism):
+        return
+    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
+    _DUMMY_HASH = _hasher.hash("sinergi-dummy-password")
+
 COMMON_PASSWORDS = frozenset(
     {
         "password", "password1", "password123", "12345678", "123456789", "1234567890",
