@@ -3,11 +3,13 @@ and CSV) for everyone, booth editing for a region's officers, moderation for adm
 
 from __future__ import annotations
 
+import base64
+import binascii
 import csv
 import io
 from typing import Any
 
-from flask import Response, request
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -35,6 +37,7 @@ from plugins.exhibition.schemas import (
     ExhibitionReasonSchema,
     ExhibitionRequiredReasonSchema,
     FilterArgs,
+    ImageUploadSchema,
     ModerationItemSchema,
     PublicBoothSchema,
     StatisticsSchema,
@@ -92,9 +95,9 @@ class Booths(MethodView):
         """Open the region's booth as a draft (the region's officers, admins)."""
         db = db_session()
         code = data.pop("region_code")
-        booth = services.open_booth(db, require_principal(), code, data)
+        booth = services.open_booth(db, require_principal(), code, data, exists_ok=False)
         db.commit()
-        return _working(booth)
+        return _working(booth, 201)
 
 
 @blp.route("/booths.csv")
@@ -155,7 +158,7 @@ class BoothDetail(MethodView):
 # ---------------------------------------------------------------- editing
 
 
-def _working(booth) -> tuple[dict[str, Any], int, dict[str, str]] | dict[str, Any]:
+def _working(booth, status: int = 200) -> tuple[dict[str, Any], int, dict[str, str]]:
     db = db_session()
     body = {
         "id": booth.id, "region_code": booth.region_code, "tagline": booth.tagline,
@@ -165,7 +168,7 @@ def _working(booth) -> tuple[dict[str, Any], int, dict[str, str]] | dict[str, An
         "submitted_at": booth.submitted_at, "published_at": booth.published_at,
         "achievements": services.working_content(db, booth).achievements,
     }
-    return body, 200, {"ETag": etag("booth", booth.region_code, booth.version)}
+    return body, status, {"ETag": etag("booth", booth.region_code, booth.version)}
 
 
 @blp.route("/booths/<string:code>/draft")
@@ -226,17 +229,17 @@ class AchievementDetail(MethodView):
 
 @blp.route("/achievements/<int:achievement_id>/image")
 class AchievementImage(MethodView):
-    @blp.doc(requestBody={"content": {"multipart/form-data": {"schema": {
-        "type": "object", "properties": {"image": {"type": "string", "format": "binary"}}}}}})
+    @blp.arguments(ImageUploadSchema)
     @blp.response(200, AchievementSchema)
-    def put(self, achievement_id: int):
-        """Upload the achievement's image (multipart field ``image``): JPEG, PNG, WebP or GIF,
-        size-capped, re-encoded as JPEG with a thumbnail."""
-        upload = request.files.get("image")
-        if upload is None:
-            raise ValidationFailed(errors={"image": ["Send the file in the field 'image'."]})
+    def put(self, data: dict[str, Any], achievement_id: int):
+        """Upload the achievement's image as base64: JPEG, PNG, WebP or GIF (detected from the
+        bytes), size-capped, re-encoded as JPEG with a thumbnail."""
+        try:
+            raw = base64.b64decode(data["content_base64"], validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationFailed(errors={"content_base64": ["Not valid base64."]}) from None
         db = db_session()
-        item = services.attach_image(db, require_principal(), achievement_id, upload.read())
+        item = services.attach_image(db, require_principal(), achievement_id, raw)
         db.commit()
         return item
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.plugin import Event, Handler, HandlerContext
+from core.plugin import Event, Handler, HandlerContext, NotFound, directory
 from plugins.exhibition import events, projections, revision
 
 
@@ -15,7 +15,17 @@ def on_evaluation_completed(event: Event, ctx: HandlerContext) -> None:
 
 
 def on_collaboration_formed(event: Event, ctx: HandlerContext) -> None:
-    projections.apply_collaboration(ctx.session, event.data)
+    """The payload names the organisation by id; its name and type come from the directory."""
+    data = dict(event.data)
+    org_id = data.get("organisation_id")
+    if org_id is not None and not data.get("organisation_name"):
+        try:
+            org = directory.get_organisation(ctx.session, int(org_id))
+        except (NotFound, TypeError, ValueError):
+            org = None
+        if org is not None:
+            data.update(organisation_name=org.name, organisation_type=org.type)
+    projections.apply_collaboration(ctx.session, data)
 
 
 def on_region_changed(event: Event, ctx: HandlerContext) -> None:

@@ -54,8 +54,8 @@ def encode(data: bytes, limits: Limits) -> Encoded:
     if not data:
         raise _invalid(_("Choose an image file."))
     if len(data) > limits.max_bytes:
-        raise _invalid(_("The image is too large: at most %(mb).1f MB.",
-                         mb=limits.max_bytes / 1_000_000))
+        raise _invalid(_("The image is too large: at most %(size)s.",
+                         size=size_text(limits.max_bytes)))
     try:
         with PILImage.open(io.BytesIO(data)) as probe:
             kind = probe.format or ""
@@ -84,6 +84,13 @@ def encode(data: bytes, limits: Limits) -> Encoded:
     thumb_size = (limits.thumb_width, limits.thumb_width * THUMB_RATIO[1] // THUMB_RATIO[0])
     thumb = ImageOps.fit(image, thumb_size, PILImage.Resampling.LANCZOS)
     return Encoded(_jpeg(large), _jpeg(thumb), large.width, large.height, kind)
+
+
+def size_text(count: int) -> str:
+    """A byte count for people: ``900 KB``, ``1.5 MB``."""
+    if count < 1_000_000:
+        return f"{count // 1000} KB"
+    return f"{count / 1_000_000:.1f}".rstrip("0").rstrip(".") + " MB"
 
 
 def _jpeg(image: PILImage.Image) -> bytes:

@@ -198,7 +198,7 @@ def _render_manage(code: str, errors: dict[str, list[str]] | None = None,
         "exhibition/manage.html", region=region, booth=booth, achievements=items,
         status=services.booth_status(booth), errors=errors or {}, values=values or {},
         dimension_options=list(_dimension_labels().items()),
-        max_mb=int(plugin_config("exhibition")["max_image_bytes"]) / 1_000_000,
+        max_size=media.size_text(int(plugin_config("exhibition")["max_image_bytes"])),
     ), status
 
 

@@ -78,11 +78,27 @@ def apply_plan_approved(session: Session, data: dict[str, Any], sequence: int = 
     return True
 
 
+def _scaler(data: dict[str, Any]):
+    """Scores arrive on the cycle's scale (``scale_min``–``scale_max``, e.g. 0–5); the
+    exhibition shows every score on 0–100. Without a scale, scores are taken as 0–100."""
+    low, high = _number(data.get("scale_min")), _number(data.get("scale_max"))
+
+    def to_percent(value: float | None) -> float | None:
+        if value is None:
+            return None
+        if low is not None and high is not None and high > low:
+            value = (value - low) * 100 / (high - low)
+        return max(0.0, min(100.0, value))
+
+    return to_percent
+
+
 def apply_evaluation(session: Session, data: dict[str, Any], sequence: int = 0) -> bool:
     """A completed evaluation of one region in one cycle: scores, rank, awards, badge."""
     code = str(data.get("region_code") or "")
     year = _int(data.get("cycle_year"))
-    index = _number(data.get("index"))
+    to_percent = _scaler(data)
+    index = to_percent(_number(data.get("index")))
     if not code or year is None or index is None:
         log.warning("evaluation.completed without region_code/cycle_year/index: ignored")
         return False
@@ -98,9 +114,9 @@ def apply_evaluation(session: Session, data: dict[str, Any], sequence: int = 0) 
     row.region_name = str(data.get("region_name") or row.region_name or "")[:200]
     row.index = round(index, 2)
     row.components = {k: round(v, 2) for k in COMPONENTS
-                      if (v := _number(components.get(k))) is not None}
+                      if (v := to_percent(_number(components.get(k)))) is not None}
     row.dimensions = {k: round(v, 2) for k in taxonomy.DIMENSIONS
-                      if (v := _number(dimensions.get(k))) is not None}
+                      if (v := to_percent(_number(dimensions.get(k)))) is not None}
     row.rank = _int(data.get("rank"))
     row.of = _int(data.get("of"))
     row.awards = [a for a in (data.get("awards") or []) if a in taxonomy.DIMENSIONS]

@@ -66,6 +66,10 @@ class AchievementUpdateSchema(Schema):
     year = fields.Integer(strict=True)
 
 
+class ImageUploadSchema(Schema):
+    content_base64 = fields.String(required=True, validate=validate.Length(min=1))
+
+
 class BoothTextsSchema(Schema):
     tagline = fields.String(validate=validate.Length(max=160))
     story = fields.String(validate=validate.Length(max=5000))

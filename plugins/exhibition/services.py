@@ -280,13 +280,15 @@ def _touch(session: Session, booth: Booth, expected: int | None = None) -> None:
 
 
 def open_booth(session: Session, principal: Principal | None, region_code: str,
-               data: dict[str, Any] | None = None) -> Booth:
+               data: dict[str, Any] | None = None, *, exists_ok: bool = True) -> Booth:
     """The region's booth, created (as a draft) on first use. Only participating regions
     exhibit."""
     region = directory.get_region(session, region_code)
     _require_editor(principal, region.code)
     booth = find_booth(session, region.code)
     if booth is not None:
+        if not exists_ok:
+            raise Conflict(_("The region already has a booth."))
         return booth
     if not region.participating:
         raise Conflict(_("Only regions that joined the Smart City Movement have a booth."))
