@@ -106,3 +106,21 @@ def created(response: Any) -> dict[str, Any]:
 
 def accounts(*items: Account) -> list[Account]:
     return list(items)
+
+
+@pytest.fixture
+def unchanged(db):
+    """``with unchanged(): ...`` asserts that no row of any table changed meanwhile."""
+    from contextlib import contextmanager
+
+    from tests.api.helpers import take_snapshot
+
+    @contextmanager
+    def check():
+        before = take_snapshot(db)
+        yield
+        after = take_snapshot(db)
+        for name in before:
+            assert after[name] == before[name], f"table {name} changed"
+
+    return check
