@@ -123,8 +123,13 @@ def _match(pattern: list[str], words: list[str]) -> bool:
 
 
 def connect(settings: BusSettings) -> Connection:
-    return Connection(settings.url, transport_options=settings.transport_options,
-                      heartbeat=0)
+    """A connection; ``filesystem://`` uses :mod:`core.events.fstransport` (safe across
+    processes)."""
+    transport = None
+    if settings.url.startswith("filesystem://"):
+        from core.events.fstransport import Transport as transport  # noqa: N813
+    return Connection(settings.url, transport=transport,
+                      transport_options=settings.transport_options, heartbeat=0)
 
 
 def encode(envelope: dict[str, Any]) -> bytes:

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from core.db import Database, utcnow
 from core.events.bus import BusSettings, Topology, connect, publish
-from core.events.ledger import EventDelivery
+from core.events.ledger import add_pending
 from core.events.outbox import OutboxEvent
 
 log = logging.getLogger(__name__)
@@ -71,17 +71,13 @@ class Relay:
             if not rows:
                 return 0
             now = utcnow()
-            existing = set(session.execute(
-                select(EventDelivery.event_id, EventDelivery.handler)
-                .where(EventDelivery.event_id.in_([r.id for r in rows]))
-            ).all())
+            add_pending(session, [
+                {"event_id": row.id, "handler": handler, "event_type": row.type,
+                 "status": "pending", "attempts": 0, "last_error": "", "published_at": now,
+                 "updated_at": now}
+                for row in rows for handler in self.topology.subscribers(row.type)
+            ])
             for row in rows:
-                for handler in self.topology.subscribers(row.type):
-                    if (row.id, handler) not in existing:
-                        session.add(EventDelivery(
-                            event_id=row.id, handler=handler, event_type=row.type,
-                            status="pending", attempts=0, published_at=now, updated_at=now,
-                        ))
                 row.publish_attempts += 1
             session.flush()
             for row in rows:

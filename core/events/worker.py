@@ -23,12 +23,12 @@ from typing import Any
 from flask import Flask
 from kombu import Consumer, Producer
 from kombu.message import Message
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.db import Database, utcnow
 from core.events.bus import BusSettings, Topology, connect, publish
-from core.events.ledger import EventDelivery, HandledEvent
+from core.events.ledger import EventDelivery, HandledEvent, ensure_delivery
 from core.events.outbox import OutboxEvent, record_event
 from core.plugin.types import Event, HandlerContext
 from core.plugins import BoundHandler
@@ -92,11 +92,7 @@ class Worker:
                 emit=functools.partial(record_event, session),
             )
             bound.handler.func(event, ctx)
-            session.execute(
-                update(EventDelivery)
-                .where(EventDelivery.event_id == event.id, EventDelivery.handler == key)
-                .values(status="done", updated_at=utcnow())
-            )
+            ensure_delivery(session, event.id, key, event.type, status="done")
             session.commit()
             return "handled"
         except Exception as exc:  # noqa: BLE001 - a handler's failure is recorded, not fatal
@@ -111,11 +107,9 @@ class Worker:
         text = "".join(traceback.format_exception(error))[-4000:]
         now = utcnow()
         with self.db.begin() as session:
-            delivery = session.get(EventDelivery, (event.id, key))
-            if delivery is None:
-                delivery = EventDelivery(event_id=event.id, handler=key, event_type=event.type,
-                                         status="pending", attempts=0, published_at=now)
-                session.add(delivery)
+            ensure_delivery(session, event.id, key, event.type, now=now)
+            delivery = session.get(EventDelivery, (event.id, key), with_for_update=True,
+                                   populate_existing=True)
             delivery.attempts = (delivery.attempts or 0) + 1
             delivery.last_error = text
             delivery.updated_at = now

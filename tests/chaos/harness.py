@@ -1,0 +1,428 @@
+"""Real-process harness for the event bus: one isolated stack (instance folder, bus namespace,
+database, broker) with ``sinergi relay``/``sinergi worker`` OS processes, an in-process app on
+the same database to create events, and helpers to count what happened.
+
+Used by ``tests/chaos`` and by ``bench/bus_bench.py`` / ``bench/chaos_full.py``. Every process is
+started with ``--max-seconds`` (bounded even if the harness dies) and stopped by its own pid.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from flask import Flask
+from kombu import Queue
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+ROOT = Path(__file__).resolve().parents[2]
+SINERGI = str(ROOT / ".venv" / "bin" / "sinergi")
+RECORDER = "recorder=tests.fixtures.recorder_plugin"
+STATS_RE = re.compile(r"handled=(\d+) duplicate=(\d+) failed=(\d+) dead=(\d+) invalid=(\d+) "
+                      r"republished=(\d+)")
+
+
+def plan_payload(n: int, title: str) -> dict[str, Any]:
+    """A valid ``sinergi.plan.created`` payload (the recorder subscribes to it)."""
+    return {
+        "plan_id": n, "region_code": "32.73", "region_name": "Kota Bandung",
+        "province_code": "32", "title": title, "period_start": 2024, "period_end": 2028,
+        "status": "draft", "version": 1, "actor_id": None,
+    }
+
+
+@dataclass
+class Proc:
+    """A ``sinergi`` OS process with its log file."""
+
+    name: str
+    popen: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL (no cleanup in the process), then reap it."""
+        if self.alive():
+            os.kill(self.pid, signal.SIGKILL)
+        self.popen.wait(timeout=10)
+
+    def stop(self, timeout: float = 10.0) -> int | None:
+        """SIGTERM (graceful: the process prints its totals), SIGKILL if it does not exit."""
+        if self.alive():
+            os.kill(self.pid, signal.SIGTERM)
+            try:
+                self.popen.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        return self.popen.returncode
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    def stats(self) -> dict[str, int] | None:
+        """The worker's totals line (printed when it stops gracefully)."""
+        match = STATS_RE.search(self.output())
+        if not match:
+            return None
+        keys = ("handled", "duplicate", "failed", "dead", "invalid", "republished")
+        return dict(zip(keys, map(int, match.groups()), strict=True))
+
+
+@dataclass
+class BusStack:
+    """One isolated bus: instance folder, namespace, database, broker, processes."""
+
+    instance: Path
+    database_url: str = ""  # empty: SQLite in the instance folder
+    broker_url: str = ""  # empty: kombu filesystem under the instance folder
+    extra: dict[str, Any] = field(default_factory=dict)
+    namespace: str = field(default_factory=lambda: f"chaos-{uuid.uuid4().hex[:10]}")
+    procs: list[Proc] = field(default_factory=list)
+    _app: Flask | None = None
+    _counter: int = 0
+
+    # ------------------------------------------------------------ configuration
+
+    @property
+    def is_amqp(self) -> bool:
+        return self.broker_url.startswith(("amqp", "pyamqp"))
+
+    def settings(self) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "instance_path": str(self.instance),
+            "database_url": self.database_url,
+            "broker_url": self.broker_url,
+            "bus_namespace": self.namespace,
+            # Only the recorder: other plugins' handlers stay out of the measurements, and a
+            # plugin someone installs into the environment meanwhile cannot break the stack.
+            "enabled_plugins": [],
+            "plugin_modules": [RECORDER],
+        }
+        values.update(self.extra)
+        return values
+
+    def env(self) -> dict[str, str]:
+        """Environment of the processes: this stack's settings as ``SINERGI_*`` variables."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SINERGI_")}
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+        env["SINERGI_ENV"] = "test"
+        for key, value in self.settings().items():
+            if isinstance(value, list | dict):
+                text = json.dumps(value)
+            elif isinstance(value, bool):
+                text = "true" if value else "false"
+            else:
+                text = str(value)
+            env[f"SINERGI_{key.upper()}"] = text
+        return env
+
+    @property
+    def app(self) -> Flask:
+        """An in-process app on the same database, instance folder and bus (migrated)."""
+        if self._app is None:
+            from core.app import create_app
+            from core.migrate import upgrade
+
+            self.instance.mkdir(parents=True, exist_ok=True)
+            # Migrate with every installed plugin (the database may hold their branches, e.g.
+            # the test suite's), then work with the recorder alone.
+            migrating = create_app({**self.settings(), "enabled_plugins": ["*"],
+                                    "plugins_strict": False}, env="test")
+            upgrade(migrating)
+            migrating.extensions["sinergi.db"].dispose()
+            self._app = create_app(self.settings(), env="test")
+        return self._app
+
+    @property
+    def db(self):
+        return self.app.extensions["sinergi.db"]
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only session (on SQLite: a deferred transaction that never takes the write
+        lock, so observing does not slow the relay and the worker down)."""
+        session = self.db.session_factory()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    # ------------------------------------------------------------ processes
+
+    def spawn(self, *args: str, name: str | None = None, max_seconds: float = 120.0) -> Proc:
+        """Start ``sinergi <args> --max-seconds N`` with this stack's environment."""
+        self._counter += 1
+        label = name or args[0]
+        logs = self.instance / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        log = logs / f"{self._counter:03d}-{label}.log"
+        with log.open("wb") as out:
+            popen = subprocess.Popen(
+                [SINERGI, *args, "--max-seconds", str(max_seconds)],
+                cwd=ROOT, env=self.env(), stdout=out, stderr=subprocess.STDOUT,
+            )
+        proc = Proc(label, popen, log)
+        self.procs.append(proc)
+        return proc
+
+    def cli(self, *args: str, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
+        """Run a ``sinergi`` command to completion."""
+        return subprocess.run([SINERGI, *args], cwd=ROOT, env=self.env(), capture_output=True,
+                              text=True, timeout=timeout, check=False)
+
+    def stop_all(self) -> None:
+        for proc in self.procs:
+            with contextlib.suppress(Exception):
+                proc.stop(timeout=5)
+
+    def close(self) -> None:
+        """Stop every process, remove the namespace from the broker, release connections."""
+        self.stop_all()
+        if self._app is not None:
+            if self.is_amqp:
+                with contextlib.suppress(Exception):
+                    delete_topology(self.app)
+            self._app.extensions["sinergi.db"].dispose()
+
+    # ------------------------------------------------------------ events
+
+    def insert_events(self, count: int, *, title: str = "Chaos", batch: int = 100,
+                      start: int = 0) -> list[str]:
+        """Record ``count`` plan events through the outbox, ``batch`` per transaction."""
+        from core.events import record_event
+
+        ids: list[str] = []
+        for first in range(start, start + count, batch):
+            with self.db.begin() as session:
+                for n in range(first, min(first + batch, start + count)):
+                    row = record_event(session, "sinergi.plan.created", subject=n, sequence=1,
+                                       data=plan_payload(n, f"{title} {n}"))
+                    ids.append(row.id)
+        return ids
+
+    def feed(self, count: int, *, seconds: float, batch: int = 20, title: str = "Chaos",
+             max_backlog: int | None = None) -> Feeder:
+        """Insert ``count`` events over at least ``seconds`` in a thread; with ``max_backlog``,
+        wait while that many are unpublished (keeps a relay busy without flooding it)."""
+        feeder = Feeder(self, count, seconds, batch, title, max_backlog)
+        feeder.start()
+        return feeder
+
+    def unpublished(self) -> int:
+        from core.events.outbox import OutboxEvent
+
+        with self.reading() as session:
+            return session.scalar(select(func.count()).where(OutboxEvent.published_at.is_(None)))
+
+    # ------------------------------------------------------------ observing
+
+    def counts(self, handler: str = "recorder.record") -> dict[str, int]:
+        """Outbox totals, and ledger and recorder totals of one handler."""
+        from core.events.ledger import EventDelivery, HandledEvent
+        from core.events.outbox import OutboxEvent
+        from tests.fixtures.recorder_plugin.models import RecorderEffect
+
+        with self.reading() as session:
+            total, published = session.execute(
+                select(func.count(), func.count(OutboxEvent.published_at))
+            ).one()
+            effects, distinct = session.execute(
+                select(func.count(), func.count(func.distinct(RecorderEffect.event_id)))
+            ).one()
+            handled = session.scalar(
+                select(func.count()).where(HandledEvent.handler == handler))
+            statuses = dict(session.execute(
+                select(EventDelivery.status, func.count())
+                .where(EventDelivery.handler == handler).group_by(EventDelivery.status)
+            ).all())
+        return {"events": total, "published": published, "effects": effects,
+                "distinct_effects": distinct, "handled": handled or 0,
+                **{f"deliveries_{k}": v for k, v in statuses.items()}}
+
+    def effects(self) -> dict[str, int]:
+        """Recorder effects per event id."""
+        from tests.fixtures.recorder_plugin.models import RecorderEffect
+
+        with self.reading() as session:
+            rows = session.execute(
+                select(RecorderEffect.event_id, func.count()).group_by(RecorderEffect.event_id)
+            ).all()
+        return dict(rows)
+
+    def reset_effects(self) -> None:
+        """Empty the recorder's table (it is not one of core's, so the suite does not)."""
+        from tests.fixtures.recorder_plugin.models import RecorderEffect
+
+        with self.db.begin() as session:
+            session.execute(delete(RecorderEffect))
+
+    def queue_size(self, handler: str = "recorder.record") -> int:
+        """Messages ready in a handler's queue (not counting unacknowledged ones)."""
+        from core.events.bus import BusSettings, connect
+
+        settings = BusSettings.from_config(self.app.config)
+        with connect(settings) as conn:
+            name = f"{self.namespace}.handler.{handler}"
+            return conn.default_channel.queue_declare(queue=name, passive=True).message_count
+
+    def outside_queue(self, conn: Any, pattern: str = "sinergi.plan.#") -> Queue:
+        """Declare the topology and an outside consumer's queue bound to ``<ns>.events``."""
+        from core.events.bus import BusSettings, Topology
+
+        settings = BusSettings.from_config(self.app.config)
+        topology = Topology(settings, self.app.extensions["sinergi.plugins"].handlers)
+        topology.declare(conn)
+        queue = Queue(f"{self.namespace}.outside", exchange=topology.events,
+                      routing_key=pattern, durable=True)
+        queue(conn.default_channel).declare()
+        return queue
+
+
+class Feeder(threading.Thread):
+    """Inserts events at a steady pace (bounded: it ends after ``count`` events, or when
+    ``stop`` is set)."""
+
+    def __init__(self, stack: BusStack, count: int, seconds: float, batch: int, title: str,
+                 max_backlog: int | None = None):
+        super().__init__(name="feeder", daemon=True)
+        self.stack, self.count, self.seconds = stack, count, seconds
+        self.batch, self.title, self.max_backlog = batch, title, max_backlog
+        self.ids: list[str] = []
+        self.error: BaseException | None = None
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        try:
+            batches = max(1, -(-self.count // self.batch))
+            pause = self.seconds / batches
+            began = time.monotonic()
+            for i in range(batches):
+                while (self.max_backlog is not None and not self.stop.is_set()
+                       and self.stack.unpublished() >= self.max_backlog):
+                    time.sleep(0.05)
+                if self.stop.is_set():
+                    return
+                n = min(self.batch, self.count - i * self.batch)
+                self.ids += self.stack.insert_events(n, title=self.title, batch=n,
+                                                     start=i * self.batch)
+                delay = began + (i + 1) * pause - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            self.error = exc
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float, interval: float = 0.1) -> bool:
+    """Poll ``predicate`` until true or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
+
+
+def delete_topology(app: Flask, extra_queues: Iterable[str] = ("outside",)) -> None:
+    """Delete the namespace's queues and exchanges on the broker (best effort)."""
+    from core.events.bus import BusSettings, Topology, connect
+
+    settings = BusSettings.from_config(app.config)
+    topology = Topology(settings, app.extensions["sinergi.plugins"].handlers)
+    names = [q.name for q in topology.queues.values()] + [topology.dead_queue.name]
+    names += [f"{settings.namespace}.{suffix}" for suffix in extra_queues]
+    with connect(settings) as conn:
+        conn.ensure_connection(max_retries=3)
+        channel = conn.channel()
+        for name in names:
+            try:
+                channel.queue_delete(name)
+            except Exception:  # noqa: BLE001 - the channel is closed after an error
+                channel = conn.channel()
+        for exchange in (topology.events, topology.retry, topology.dead):
+            try:
+                channel.exchange_delete(exchange.name)
+            except Exception:  # noqa: BLE001
+                channel = conn.channel()
+
+
+# ---------------------------------------------------------------- RabbitMQ, killed for real
+
+
+def broker_address(url: str) -> tuple[str, int]:
+    parsed = urlparse(url.replace("pyamqp://", "amqp://", 1))
+    return parsed.hostname or "127.0.0.1", parsed.port or 5672
+
+
+def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def broker_pid(port: int = 5672) -> int | None:
+    """Pid of the process listening on the AMQP port (RabbitMQ's ``beam.smp``)."""
+    out = subprocess.run(["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True,
+                         check=False, timeout=10).stdout
+    match = re.search(r'"beam\.smp",pid=(\d+)', out)
+    return int(match.group(1)) if match else None
+
+
+def broker_answers(url: str) -> bool:
+    """True when an AMQP connection opens (the port may listen before the vhost is ready)."""
+    from kombu import Connection
+
+    try:
+        with Connection(url, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1)
+            conn.default_channel.exchange_declare("amq.topic", "topic", passive=True)
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def kill_broker(url: str) -> int:
+    """SIGKILL the RabbitMQ VM (no graceful shutdown); returns its pid."""
+    host, port = broker_address(url)
+    pid = broker_pid(port)
+    if pid is None:
+        raise RuntimeError(f"no beam.smp listening on {host}:{port}")
+    os.kill(pid, signal.SIGKILL)
+    wait_for(lambda: not port_open(host, port), timeout=10)
+    return pid
+
+
+def start_broker(url: str, timeout: float = 60.0) -> bool:
+    """Start RabbitMQ (``rabbitmq-server -detached``) unless it answers; wait until it does."""
+    if broker_answers(url):
+        return True
+    subprocess.run(["rabbitmq-server", "-detached"], capture_output=True, timeout=30,
+                   check=False)
+    return wait_for(lambda: broker_answers(url), timeout=timeout, interval=0.5)
+
+
+def jitter(low: float, high: float) -> float:
+    return random.uniform(low, high)

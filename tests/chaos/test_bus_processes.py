@@ -1,0 +1,290 @@
+"""The event bus with real OS processes: ``sinergi relay`` and ``sinergi worker`` started,
+SIGKILLed and restarted, the broker VM killed; the end state is always every event published and
+applied exactly once.
+
+Runs on SQLite + kombu filesystem by default, on PostgreSQL + RabbitMQ when
+``SINERGI_TEST_DATABASE_URL`` and ``SINERGI_TEST_BROKER_URL`` are set. The event counts can be
+raised with ``SINERGI_CHAOS_EVENTS`` (``bench/chaos_full.py`` runs the 5,000-event variant).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import time
+from typing import Any
+
+import pytest
+from kombu import Consumer
+from sqlalchemy import select
+
+from core.events.bus import BusSettings, connect
+from core.events.ledger import EventDelivery
+from tests.chaos.harness import (
+    BusStack,
+    jitter,
+    kill_broker,
+    start_broker,
+    wait_for,
+)
+from tests.conftest import full_programmes
+
+pytestmark = pytest.mark.chaos
+
+CHAOS_EVENTS = int(os.environ.get("SINERGI_CHAOS_EVENTS", "800"))
+
+
+def assert_exactly_once(stack: BusStack, ids: list[str]) -> None:
+    """Every outbox row published; every event of ``ids`` applied exactly once; nothing else
+    applied."""
+    counts = stack.counts()
+    assert counts["published"] == counts["events"] >= len(ids), counts
+    effects = stack.effects()
+    lost = [i for i in ids if i not in effects]
+    twice = {i: n for i, n in effects.items() if n != 1}
+    assert not lost, f"{len(lost)} event(s) never applied, e.g. {lost[:3]}"
+    assert not twice, f"{len(twice)} event(s) applied more than once: {list(twice.items())[:3]}"
+    assert set(effects) == set(ids)
+    assert counts["handled"] == len(ids), counts
+
+
+def all_done(stack: BusStack, n: int) -> bool:
+    counts = stack.counts()
+    return counts["distinct_effects"] >= n and counts.get("deliveries_done", 0) >= n
+
+
+def report(record_property: Any, **values: Any) -> None:
+    """Keep the figures in the JUnit report and print them (visible with ``-s`` / ``-rP``)."""
+    for key, value in values.items():
+        record_property(key, value)
+    print("chaos:", json.dumps(values))
+
+
+# ---------------------------------------------------------------- a. exactly once
+
+
+def test_api_plan_reaches_worker_process_exactly_once(stack: BusStack, factory, record_property):
+    """A plan submitted through the API is handled once by a separate worker process, published
+    by a separate relay process; an outside kombu consumer gets the CloudEvents too."""
+    relay = stack.spawn("relay", max_seconds=60)
+    worker = stack.spawn("worker", max_seconds=60)
+    settings = BusSettings.from_config(stack.app.config)
+    received: list[dict[str, Any]] = []
+    with connect(settings) as conn:
+        outside = stack.outside_queue(conn)
+        officer = factory.officer("32.73")
+        client = stack.app.test_client()
+        created = client.post("/api/v1/plans", headers=officer.headers, json={
+            "region_code": "32.73", "title": "Rencana Induk", "period_start": 2024,
+            "period_end": 2028, "vision": "Kota cerdas", "programmes": full_programmes(),
+        })
+        assert created.status_code == 201, created.json
+        submitted = client.post(f"/api/v1/plans/{created.json['id']}/submit",
+                                headers=officer.headers)
+        assert submitted.status_code == 200, submitted.json
+
+        def on_message(message: Any) -> None:
+            received.append(json.loads(message.body))
+            message.ack()
+
+        deadline = time.monotonic() + 30
+        with Consumer(conn, queues=[outside], on_message=on_message, accept=[]):
+            while len(received) < 2 and time.monotonic() < deadline:
+                with contextlib.suppress(TimeoutError):
+                    conn.drain_events(timeout=0.2)
+    assert sorted(e["type"] for e in received) == ["sinergi.plan.created",
+                                                   "sinergi.plan.submitted"]
+    event = next(e for e in received if e["type"] == "sinergi.plan.submitted")
+    assert event["specversion"] == "1.0" and event["sequence"] == 2
+    assert event["data"]["plan_id"] == created.json["id"]
+    assert {"id", "source", "subject", "time", "datacontenttype", "dataschema"} <= set(event)
+
+    ids = [e["id"] for e in received]
+    assert wait_for(lambda: all_done(stack, 2), timeout=30), stack.counts()
+    time.sleep(0.5)  # room for a wrong second application
+    assert worker.stop() == 0, worker.output()
+    relay.stop()
+    assert_exactly_once(stack, ids)
+    assert worker.stats() is not None, worker.output()
+    assert worker.stats()["handled"] == 2, worker.output()
+    report(record_property, handled=2, duplicates=worker.stats()["duplicate"])
+
+
+# ---------------------------------------------------------------- b. relay SIGKILL chaos
+
+
+def relay_kill_chaos(stack: BusStack, events: int, *, flow_seconds: float, min_kills: int,
+                     timeout: float) -> dict[str, Any]:
+    """Feed ``events`` evenly over ``flow_seconds`` while SIGKILLing the relay up to 1 s after
+    each restart became active (its first batch committed: the backlog that piled up while it
+    was down is still being published); a last relay finishes. Returns the figures: kills,
+    duplicates absorbed by the worker, seconds."""
+    began = time.monotonic()
+    deadline = began + timeout
+    worker = stack.spawn("worker", max_seconds=timeout + 30)
+    feeder = stack.feed(events, seconds=flow_seconds, batch=25)
+    kills = 0
+    timeline: list[tuple[float, int]] = []
+    try:
+        while time.monotonic() < deadline:
+            before = stack.counts()["published"]
+            if not feeder.is_alive() and (kills >= min_kills or before >= events):
+                break
+            relay = stack.spawn("relay", name=f"relay-{kills}", max_seconds=timeout)
+            active = wait_for(lambda b=before: stack.counts()["published"] > b, timeout=30,
+                              interval=0.05)
+            assert active, relay.output()[-2000:]
+            time.sleep(jitter(0.05, 1.0))
+            relay.kill()
+            kills += 1
+            timeline.append((round(time.monotonic() - began, 1), stack.counts()["published"]))
+    finally:
+        feeder.stop.set()
+    feeder.join(timeout=10)
+    assert feeder.error is None, feeder.error
+    assert len(feeder.ids) == events, f"the feeder inserted {len(feeder.ids)} in time"
+    final = stack.spawn("relay", name="relay-final", max_seconds=timeout)
+    remaining = max(10.0, deadline - time.monotonic())
+    finished = wait_for(lambda: all_done(stack, events), timeout=remaining, interval=0.25)
+    seconds = round(time.monotonic() - began, 1)
+    assert finished, (stack.counts(), worker.output()[-2000:])
+    time.sleep(0.5)
+    assert worker.stop() == 0, worker.output()[-2000:]
+    final.stop()
+    assert_exactly_once(stack, feeder.ids)
+    stats = worker.stats()
+    assert stats is not None, worker.output()[-2000:]
+    return {"events": events, "relay_kills": kills, "seconds": seconds,
+            "deliveries_handled": stats["handled"], "duplicates_absorbed": stats["duplicate"],
+            "republished_by_sweeper": stats["republished"], "kill_timeline": timeline}
+
+
+def test_relay_sigkill_chaos_loses_nothing_applies_once(make_stack, record_property):
+    stack = make_stack(bus_relay_batch_size=50)
+    figures = relay_kill_chaos(stack, CHAOS_EVENTS, flow_seconds=12.0, min_kills=4,
+                               timeout=100.0)
+    report(record_property, **figures)
+    assert figures["relay_kills"] >= 4
+    assert figures["deliveries_handled"] == CHAOS_EVENTS
+
+
+# ---------------------------------------------------------------- c. worker SIGKILL mid-handler
+
+
+def test_worker_sigkill_mid_handler_applies_once(make_stack, record_property):
+    """Kill the worker while a 3-second handler runs: the event is applied once by the next
+    worker (RabbitMQ redelivers the unacked message; on the filesystem transport the message
+    died with the process and the sweeper re-publishes it)."""
+    filesystem = not os.environ.get("SINERGI_TEST_BROKER_URL")
+    # On RabbitMQ, a sweeper far away proves that the broker redelivered.
+    stack = make_stack(bus_redeliver_after_seconds=4.0 if filesystem else 90.0,
+                       bus_sweep_interval_seconds=0.5)
+    [slow] = stack.insert_events(1, title="SLOW chaos")
+    relay = stack.spawn("relay", max_seconds=60)
+    first = stack.spawn("worker", name="worker-1", max_seconds=60)
+    # The message left the queue (ready count 0, event published): the worker took it; the
+    # handler sleeps 3 s.
+    assert wait_for(lambda: stack.counts()["published"] == 1, timeout=30), relay.output()
+    assert wait_for(lambda: stack.queue_size() == 0, timeout=30), first.output()
+    time.sleep(1.0)
+    first.kill()
+    assert stack.effects() == {}, "the handler finished before the kill"
+    second = stack.spawn("worker", name="worker-2", max_seconds=60)
+    assert wait_for(lambda: all_done(stack, 1), timeout=40), (stack.counts(), second.output())
+    time.sleep(0.5)
+    assert second.stop() == 0, second.output()
+    relay.stop()
+    assert_exactly_once(stack, [slow])
+    stats = second.stats()
+    assert stats is not None and stats["handled"] == 1, second.output()
+    with stack.db.begin() as session:
+        delivery = session.get(EventDelivery, (slow, "recorder.record"))
+        assert delivery is not None and delivery.status == "done"
+    report(record_property, recovered_by="sweeper" if filesystem else "broker redelivery",
+           republished_by_sweeper=stats["republished"], duplicates=stats["duplicate"])
+    if not filesystem:
+        assert stats["republished"] == 0
+
+
+# ---------------------------------------------------------------- d. broker hard kill
+
+
+def test_broker_hard_kill_loses_nothing(stack: BusStack, record_property):
+    """SIGKILL RabbitMQ's VM while events flow, restart it: relay and worker reconnect by
+    themselves, nothing is lost, everything is applied once."""
+    if not stack.is_amqp:
+        pytest.skip("filesystem transport: there is no broker process to kill "
+                    "(set SINERGI_TEST_BROKER_URL to a local RabbitMQ)")
+    if shutil.which("rabbitmq-server") is None:
+        pytest.skip("rabbitmq-server is not installed here: cannot restart the broker")
+    events = min(CHAOS_EVENTS, 400)
+    url = stack.broker_url
+    try:
+        worker = stack.spawn("worker", max_seconds=150)
+        relay = stack.spawn("relay", max_seconds=150)
+        feeder = stack.feed(events, seconds=8.0)
+        assert wait_for(lambda: stack.counts()["distinct_effects"] >= events // 5, timeout=40), \
+            (stack.counts(), relay.output()[-2000:], worker.output()[-2000:])
+        killed_at = time.monotonic()
+        pid = kill_broker(url)
+        time.sleep(0.5)
+        assert start_broker(url, timeout=60), "RabbitMQ did not come back within 60 s"
+        down = round(time.monotonic() - killed_at, 1)
+        feeder.join(timeout=30)
+        assert feeder.error is None, feeder.error
+        assert wait_for(lambda: all_done(stack, events), timeout=90, interval=0.25), \
+            (stack.counts(), relay.output()[-3000:], worker.output()[-3000:])
+        time.sleep(0.5)
+        assert relay.alive() and worker.alive(), "a process died instead of reconnecting"
+        assert worker.stop() == 0, worker.output()[-2000:]
+        relay.stop()
+        assert_exactly_once(stack, feeder.ids)
+        stats = worker.stats()
+        assert stats is not None, worker.output()[-2000:]
+        report(record_property, events=events, broker_pid_killed=pid, broker_down_seconds=down,
+               duplicates_absorbed=stats["duplicate"],
+               republished_by_sweeper=stats["republished"])
+    finally:
+        assert start_broker(url, timeout=90), "RabbitMQ is not running after the test"
+
+
+# ---------------------------------------------------------------- e. poison event
+
+
+def test_poison_event_dies_then_replays_through_cli(stack: BusStack, record_property):
+    """One poison event dies after 3 attempts while 20 others flow; ``sinergi events dead`` lists
+    it; after the fix, ``sinergi events replay`` makes the running worker apply it once."""
+    good = stack.insert_events(10, title="Good")
+    [poison] = stack.insert_events(1, title="POISON chaos", start=10)
+    good += stack.insert_events(10, title="Good", start=11)
+    relay = stack.spawn("relay", max_seconds=90)
+    worker = stack.spawn("worker", max_seconds=90)
+
+    def dead_ids() -> list[str]:
+        with stack.db.begin() as session:
+            return list(session.scalars(
+                select(EventDelivery.event_id).where(EventDelivery.status == "dead")))
+
+    assert wait_for(lambda: dead_ids() == [poison] and len(stack.effects()) == 20, timeout=40), \
+        (stack.counts(), worker.output()[-2000:])
+    listed = stack.cli("events", "dead")
+    assert listed.returncode == 0, listed.stderr
+    assert poison in listed.stdout and "attempts=3" in listed.stdout, listed.stdout
+    assert "poison event" in listed.stdout, listed.stdout
+
+    (stack.instance / "poison-fixed").write_text("fixed")
+    replayed = stack.cli("events", "replay", poison)
+    assert replayed.returncode == 0, replayed.stderr
+    assert f"Replaying {poison} for: recorder.record" in replayed.stdout
+    assert wait_for(lambda: all_done(stack, 21), timeout=30), \
+        (stack.counts(), worker.output()[-2000:])
+    assert stack.cli("events", "dead").stdout.strip() == "No dead deliveries."
+    time.sleep(0.3)
+    assert worker.stop() == 0, worker.output()[-2000:]
+    relay.stop()
+    assert_exactly_once(stack, [*good, poison])
+    stats = worker.stats()
+    assert stats is not None and stats["handled"] == 21 and stats["dead"] == 1, worker.output()
+    report(record_property, failed_attempts=stats["failed"] + stats["dead"])
