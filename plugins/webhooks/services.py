@@ -352,9 +352,12 @@ def fan_out(session: Session, config: dict[str, Any], event: Event,
     (``sinergi.webhook.delivery_requested``). Idempotent: a replay adds nothing new."""
     if audience.never_sent(event.type, config.get("withheld_event_types") or []):
         return []
-    webhooks = list(session.scalars(
-        select(Webhook).where(Webhook.active.is_(True)).order_by(Webhook.id)
-    ))
+    stmt = select(Webhook).where(Webhook.active.is_(True)).order_by(Webhook.id)
+    happened = _event_time(event.time)
+    if happened is not None and event.type != PING:
+        # A webhook receives what happened after it was registered.
+        stmt = stmt.where(Webhook.created_at <= happened)
+    webhooks = list(session.scalars(stmt))
     regions: dict[int, str | None] = {}
     if webhooks and audience.needs_region(event.type, event.data):
         orgs = directory.list_organisations(
@@ -390,6 +393,14 @@ def fan_out(session: Session, config: dict[str, Any], event: Event,
         _request(emit, delivery, webhook.organisation_id)
         created.append(delivery.id)
     return created
+
+
+def _event_time(text: str) -> dt.datetime | None:
+    try:
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 # ---------------------------------------------------------------- sending (worker)

@@ -25,8 +25,15 @@ class TargetRefused(Exception):
     """The URL may not be used; ``message`` says why (translatable)."""
 
     def __init__(self, message: object):
-        super().__init__(str(message))
+        super().__init__()
         self.message = message
+
+    def __str__(self) -> str:
+        """The English text (workers have no request, hence no language to translate to)."""
+        args, kwargs = getattr(self.message, "_args", None), getattr(self.message, "_kwargs", {})
+        if args:
+            return str(args[0]) % kwargs if kwargs else str(args[0])
+        return str(self.message)
 
 
 @dataclass(frozen=True)
