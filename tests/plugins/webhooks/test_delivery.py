@@ -139,7 +139,8 @@ def test_no_delivery_is_lost_while_the_receiver_is_down(hook_app, factory, recei
     received = sorted(r.json["data"]["name"] for r in receiver.successes())
     assert received == sorted(names)
     with app.extensions["sinergi.db"].begin() as session:
-        errors = [a.error for a in session.scalars(select(Attempt).where(Attempt.success.is_(False)))]
+        failed = select(Attempt).where(Attempt.success.is_(False))
+        errors = [a.error for a in session.scalars(failed)]
     assert errors and all("refused" in e.lower() or "connect" in e.lower() for e in errors)
 
 
@@ -275,9 +276,9 @@ def test_replays_add_nothing_and_a_delivered_delivery_is_not_sent_again(
             stored = services.load_job(session, delivery.id)
         event = Event.from_envelope(stored.envelope)
         config = app.extensions["sinergi.plugins"].config_for("webhooks")
+        emitted: list[Any] = []
         for _n in range(2):
             with db.begin() as session:
-                emitted: list[Any] = []
                 ctx = HandlerContext(session=session, config=config, attempt=1,
                                      emit=lambda *a, **k: emitted.append((a, k)))
                 handlers.fan_out(event, ctx)
