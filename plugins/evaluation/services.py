@@ -214,7 +214,8 @@ def create_cycle(session: Session, actor: Principal | None, data: dict[str, Any]
                                      if k in ("scale_min", "scale_max", "weights",
                                               "gap_threshold", "deadlines")}})
     regions = _eligible_regions(session, year, data.get("region_codes"), data.get("cohorts"))
-    cycle = Cycle(year=year, status="draft", is_demo=is_demo, deadlines={}, **fields)
+    fields.setdefault("deadlines", {})
+    cycle = Cycle(year=year, status="draft", is_demo=is_demo, **fields)
     session.add(cycle)
     session.flush()
     for item in data.get("indicators") or default_indicators():

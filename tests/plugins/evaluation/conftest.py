@@ -186,9 +186,12 @@ def fill_surveys_fast(app: Flask, world: World, code: str, year: int = YEAR,
     officer = world.officers[code].principal
     with app.test_request_context(), db.begin() as session:
         sa = services.self_assessment(session, officer, year, code)
+        existing = {c["programme_id"]: c["id"]
+                    for c in surveys.surveys_of(session, officer, year, code)}
         for prog in sa["programmes"][:programmes]:
-            survey = surveys.create_survey(session, officer, year, code, prog["programme_id"])
-            for token in surveys.issue_tokens(session, officer, survey.id, respondents):
+            survey_id = existing.get(prog["programme_id"]) or surveys.create_survey(
+                session, officer, year, code, prog["programme_id"]).id
+            for token in surveys.issue_tokens(session, officer, survey_id, respondents):
                 surveys.respond(session, token, rating)
 
 
