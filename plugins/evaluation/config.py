@@ -13,4 +13,3 @@ class EvaluationConfig(Schema):
     evidence_max_bytes = fields.Integer(load_default=750_000,
                                         validate=validate.Range(min=1000))
     survey_rate_limit = fields.String(load_default="60 per minute")
-    survey_token_limit = fields.String(load_default="20 per minute")

@@ -49,7 +49,6 @@ DEFAULTS: dict[str, Any] = {
     "survey_min_respondents": 50,
     "evidence_max_bytes": 750_000,
     "survey_rate_limit": "60 per minute",
-    "survey_token_limit": "20 per minute",
 }
 
 
