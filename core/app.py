@@ -73,6 +73,7 @@ def _init_plugins(app: Flask, settings: dict[str, Any]) -> PluginHost:
     app.extensions["sinergi.events"] = registry
     app.extensions["sinergi.plugins"] = host
     app.extensions["sinergi.migration_dirs"] = list(host.migration_dirs().values())
+    app.extensions["sinergi.dormant_migration_dirs"] = host.dormant_migration_dirs()
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
         [str(Path(app.root_path) / "translations"), *host.translation_dirs()]
     )

@@ -17,20 +17,37 @@ def alembic_config(app: Flask) -> Config:
     """An Alembic config bound to the app's database, with every branch's versions folder."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    locations = [str(MIGRATIONS / "versions"), *app.extensions.get("sinergi.migration_dirs", [])]
+    # Every installed plugin's versions are known (so a database migrated while a plugin was
+    # enabled still resolves after it is disabled); only active branches are upgraded.
+    locations = [
+        str(MIGRATIONS / "versions"),
+        *app.extensions.get("sinergi.migration_dirs", []),
+        *app.extensions.get("sinergi.dormant_migration_dirs", []),
+    ]
     cfg.set_main_option("version_locations", " ".join(locations))
     cfg.set_main_option("path_separator", "space")
     cfg.attributes["engine"] = app.extensions["sinergi.db"].engine
     return cfg
 
 
-def upgrade(app: Flask, target: str = "heads") -> None:
-    """Apply all pending migrations of core (and of enabled plugins)."""
-    command.upgrade(alembic_config(app), target)
+def active_branches(app: Flask) -> list[str]:
+    """``core`` and every enabled plugin that registers migrations."""
+    host = app.extensions["sinergi.plugins"]
+    return ["core", *(s.name for s in host.active() if s.migrations)]
+
+
+def upgrade(app: Flask, target: str | None = None) -> None:
+    """Apply all pending migrations of core and of the enabled plugins (or up to ``target``)."""
+    cfg = alembic_config(app)
+    if target is not None:
+        command.upgrade(cfg, target)
+        return
+    for branch in active_branches(app):
+        command.upgrade(cfg, f"{branch}@head")
 
 
 def pending(app: Flask) -> list[str]:
-    """Revisions not yet applied."""
+    """Revisions of the active branches not yet applied."""
     cfg = alembic_config(app)
     script = ScriptDirectory.from_config(cfg)
     with app.extensions["sinergi.db"].engine.connect() as conn:
@@ -38,7 +55,11 @@ def pending(app: Flask) -> list[str]:
     applied: set[str] = set()
     for head in current:
         applied.update(rev.revision for rev in script.iterate_revisions(head, "base"))
-    return [rev.revision for rev in script.walk_revisions() if rev.revision not in applied]
+    active = set(active_branches(app))
+    return [
+        rev.revision for rev in script.walk_revisions()
+        if rev.revision not in applied and set(rev.branch_labels or {"core"}) & active
+    ]
 
 
 def pending_by_branch(app: Flask) -> dict[str, list[str]]:

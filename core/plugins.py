@@ -7,6 +7,7 @@ Internal to core. Plugins never import this module; they implement the hooks of
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 import traceback
 from dataclasses import dataclass, field
@@ -310,6 +311,23 @@ class PluginHost:
             else:
                 self.fail(self.plugins[name], "register_migrations",
                            f"migrations folder {path} does not exist")
+        return dirs
+
+    def dormant_migration_dirs(self) -> list[str]:
+        """``<package>/migrations/versions`` of installed plugins that are not enabled, found
+        without importing them, so databases they migrated earlier still resolve."""
+        dirs = []
+        for state in self.plugins.values():
+            if state.state == "enabled" or not state.module_path:
+                continue
+            try:
+                spec = importlib.util.find_spec(state.module_path)
+            except (ImportError, ValueError):
+                continue
+            for location in (spec.submodule_search_locations or []) if spec else []:
+                folder = Path(location) / "migrations" / "versions"
+                if folder.is_dir():
+                    dirs.append(str(folder))
         return dirs
 
     def translation_dirs(self) -> list[str]:

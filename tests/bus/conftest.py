@@ -78,7 +78,14 @@ def make_bus_app(app: Flask, tmp_path: Any) -> Iterator[Callable[..., Flask]]:
 
 @pytest.fixture
 def bus_app(make_bus_app: Callable[..., Flask]) -> Flask:
+    """Every installed plugin plus the recorder."""
     return make_bus_app()
+
+
+@pytest.fixture
+def recorder_app(make_bus_app: Callable[..., Flask]) -> Flask:
+    """Only the recorder test plugin: core's bus tests see no other handler."""
+    return make_bus_app(enabled_plugins=[])
 
 
 def effects(app: Flask) -> dict[str, int]:

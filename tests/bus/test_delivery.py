@@ -18,10 +18,10 @@ from tests.bus.conftest import drain, effects
 from tests.conftest import full_programmes
 
 
-def _submit_plan(bus_app, factory, title: str = "Rencana Induk") -> int:
+def _submit_plan(recorder_app, factory, title: str = "Rencana Induk") -> int:
     """Create and submit a plan through the API of the bus app; returns the plan id."""
     officer = factory.officer("32.73")
-    client = bus_app.test_client()
+    client = recorder_app.test_client()
     created = client.post("/api/v1/plans", headers=officer.headers, json={
         "region_code": "32.73", "title": title, "period_start": 2024, "period_end": 2028,
         "vision": "Kota cerdas", "programmes": full_programmes(),
@@ -33,58 +33,58 @@ def _submit_plan(bus_app, factory, title: str = "Rencana Induk") -> int:
     return plan_id
 
 
-def _plan_event_ids(bus_app) -> list[str]:
-    with bus_app.extensions["sinergi.db"].begin() as session:
+def _plan_event_ids(recorder_app) -> list[str]:
+    with recorder_app.extensions["sinergi.db"].begin() as session:
         return list(session.scalars(
             select(OutboxEvent.id).where(OutboxEvent.type.in_(
                 ["sinergi.plan.created", "sinergi.plan.submitted"]))
         ))
 
 
-def test_submitted_plan_reaches_handler_exactly_once(bus_app, factory):
-    _submit_plan(bus_app, factory)
-    ids = _plan_event_ids(bus_app)
+def test_submitted_plan_reaches_handler_exactly_once(recorder_app, factory):
+    _submit_plan(recorder_app, factory)
+    ids = _plan_event_ids(recorder_app)
     assert len(ids) == 2
-    drain(bus_app, until=lambda: len(effects(bus_app)) == 2)
-    assert effects(bus_app) == {event_id: 1 for event_id in ids}
-    with bus_app.extensions["sinergi.db"].begin() as session:
+    drain(recorder_app, until=lambda: len(effects(recorder_app)) == 2)
+    assert effects(recorder_app) == {event_id: 1 for event_id in ids}
+    with recorder_app.extensions["sinergi.db"].begin() as session:
         statuses = set(session.scalars(select(EventDelivery.status)))
         assert statuses == {"done"}
         assert session.scalar(select(OutboxEvent).where(OutboxEvent.published_at.is_(None))) is None
 
 
-def test_redelivered_event_applies_once(bus_app, factory):
-    _submit_plan(bus_app, factory)
-    drain(bus_app, until=lambda: len(effects(bus_app)) == 2)
+def test_redelivered_event_applies_once(recorder_app, factory):
+    _submit_plan(recorder_app, factory)
+    drain(recorder_app, until=lambda: len(effects(recorder_app)) == 2)
     # Publish everything a second time, as a relay killed before marking rows would.
-    with bus_app.extensions["sinergi.db"].begin() as session:
+    with recorder_app.extensions["sinergi.db"].begin() as session:
         session.execute(update(OutboxEvent).values(published_at=None))
-    assert relay_once(bus_app) >= 2
-    worker = Worker(bus_app)
+    assert relay_once(recorder_app) >= 2
+    worker = Worker(recorder_app)
     stats = worker.run(threading.Event(), max_seconds=8,
                        until=lambda s: s["duplicate"] >= 2)
     assert stats["duplicate"] >= 2
-    assert set(effects(bus_app).values()) == {1}
-    with bus_app.extensions["sinergi.db"].begin() as session:
+    assert set(effects(recorder_app).values()) == {1}
+    with recorder_app.extensions["sinergi.db"].begin() as session:
         assert len(list(session.scalars(select(HandledEvent)))) == 2
 
 
-def test_poison_event_goes_dead_then_replays(bus_app, factory, tmp_path):
+def test_poison_event_goes_dead_then_replays(recorder_app, factory, tmp_path):
     from core.events.admin import dead_deliveries, replay
 
-    _submit_plan(bus_app, factory, title="POISON plan")
-    good_id = _submit_plan(bus_app, factory, title="Good plan")
+    _submit_plan(recorder_app, factory, title="POISON plan")
+    good_id = _submit_plan(recorder_app, factory, title="Good plan")
     assert good_id
-    db = bus_app.extensions["sinergi.db"]
+    db = recorder_app.extensions["sinergi.db"]
 
     def dead_count() -> int:
         with db.begin() as session:
             return len(dead_deliveries(session))
 
     # The poison plan's two events die after 3 attempts; the good plan's two flow.
-    drain(bus_app, seconds=20, until=lambda: dead_count() == 2 and len(effects(bus_app)) == 2)
+    drain(recorder_app, seconds=20, until=lambda: dead_count() == 2 and len(effects(recorder_app)) == 2)
     assert dead_count() == 2
-    assert len(effects(bus_app)) == 2
+    assert len(effects(recorder_app)) == 2
     with db.begin() as session:
         dead = dead_deliveries(session)
         assert {d.attempts for d in dead} == {3}
@@ -94,22 +94,22 @@ def test_poison_event_goes_dead_then_replays(bus_app, factory, tmp_path):
     with db.begin() as session:
         for event_id in dead_ids:
             replay(session, event_id)
-    drain(bus_app, seconds=15, until=lambda: len(effects(bus_app)) == 4)
-    assert sorted(effects(bus_app).values()) == [1, 1, 1, 1]
+    drain(recorder_app, seconds=15, until=lambda: len(effects(recorder_app)) == 4)
+    assert sorted(effects(recorder_app).values()) == [1, 1, 1, 1]
     assert dead_count() == 0
 
 
-def test_plain_kombu_consumer_receives_cloudevents(bus_app, factory):
-    settings = BusSettings.from_config(bus_app.config)
-    topology = Topology(settings, bus_app.extensions["sinergi.plugins"].handlers)
+def test_plain_kombu_consumer_receives_cloudevents(recorder_app, factory):
+    settings = BusSettings.from_config(recorder_app.config)
+    topology = Topology(settings, recorder_app.extensions["sinergi.plugins"].handlers)
     received: list[dict] = []
     with connect(settings) as conn:
         topology.declare(conn)
         queue = Queue(f"{settings.namespace}.outside", exchange=topology.events,
                       routing_key="sinergi.plan.#", durable=True)
         queue(conn.default_channel).declare()
-        _submit_plan(bus_app, factory)
-        relay_once(bus_app)
+        _submit_plan(recorder_app, factory)
+        relay_once(recorder_app)
 
         def on_message(message):
             received.append(json.loads(message.body))
@@ -132,15 +132,15 @@ def test_plain_kombu_consumer_receives_cloudevents(bus_app, factory):
     assert {"id", "source", "subject", "time", "datacontenttype", "dataschema"} <= set(submitted)
 
 
-def test_lost_delivery_is_swept_and_handled(bus_app, factory):
+def test_lost_delivery_is_swept_and_handled(recorder_app, factory):
     """A message that vanished in transit (consumer killed before ack) is re-published."""
-    _submit_plan(bus_app, factory)
-    relay_once(bus_app)
-    settings = BusSettings.from_config(bus_app.config)
-    topology = Topology(settings, bus_app.extensions["sinergi.plugins"].handlers)
+    _submit_plan(recorder_app, factory)
+    relay_once(recorder_app)
+    settings = BusSettings.from_config(recorder_app.config)
+    topology = Topology(settings, recorder_app.extensions["sinergi.plugins"].handlers)
     with connect(settings) as conn:  # lose the messages: purge the handler's queue
         for queue in topology.queues.values():
             queue(conn.default_channel).purge()
-    drain(bus_app, seconds=15, until=lambda: len(effects(bus_app)) == 2)
-    assert set(effects(bus_app).values()) == {1}
-    assert len(effects(bus_app)) == 2
+    drain(recorder_app, seconds=15, until=lambda: len(effects(recorder_app)) == 2)
+    assert set(effects(recorder_app).values()) == {1}
+    assert len(effects(recorder_app)) == 2

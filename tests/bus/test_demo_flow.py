@@ -12,9 +12,9 @@ from tests.bus.conftest import drain, effects
 
 
 def test_demo_world_and_plugin_hook(make_bus_app):
-    bus_app = make_bus_app()
+    bus_app = make_bus_app(enabled_plugins=[])
     db = bus_app.extensions["sinergi.db"]
-    with db.begin() as session:
+    with bus_app.app_context(), db.begin() as session:
         logins = load_demo(session, plugins=bus_app.extensions["sinergi.plugins"])
     assert [login.role for login in logins] == [login.role for login in demo_logins()]
     with db.begin() as session:
@@ -33,6 +33,6 @@ def test_demo_world_and_plugin_hook(make_bus_app):
     drain(bus_app, seconds=20, until=lambda: len(effects(bus_app)) == plan_events + 1)
     assert len(effects(bus_app)) == plan_events + 1
     assert set(effects(bus_app).values()) == {1}
-    with db.begin() as session:  # running it again changes nothing
+    with bus_app.app_context(), db.begin() as session:  # running it again changes nothing
         load_demo(session, plugins=bus_app.extensions["sinergi.plugins"])
         assert session.scalar(select(func.count()).select_from(Participation)) == 241

@@ -31,6 +31,7 @@ def _modules(*names: str) -> list[str]:
 def tolerant_app(app, tmp_path):
     overrides = bus_overrides(app, tmp_path, plugins_strict=False)
     overrides["plugin_modules"] = [RECORDER, *_modules(*BROKEN, "handler_error")]
+    overrides["enabled_plugins"] = []  # built-ins stay installed (listed) but disabled
     return create_app(overrides, env="test")
 
 

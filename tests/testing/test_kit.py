@@ -23,7 +23,7 @@ def test_event_recorder_dispatches_handlers_in_process(make_bus_app, factory, tm
     from tests.bus.conftest import effects
     from tests.bus.test_delivery import _submit_plan
 
-    bus_app = make_bus_app()
+    bus_app = make_bus_app(enabled_plugins=[])
     recorder = EventRecorder(bus_app)
     _submit_plan(bus_app, factory)
     assert recorder.types() == [
@@ -41,7 +41,7 @@ def test_event_recorder_dispatches_handlers_in_process(make_bus_app, factory, tm
 def test_event_recorder_reports_handler_failures(make_bus_app, factory):
     from tests.bus.test_delivery import _submit_plan
 
-    bus_app = make_bus_app()
+    bus_app = make_bus_app(enabled_plugins=[])
     recorder = EventRecorder(bus_app)
     _submit_plan(bus_app, factory, title="POISON plan")
     with pytest.raises(HandlerFailed, match="poison event"):
