@@ -162,13 +162,17 @@ def booth(code: str):
     """A region's booth as the public sees it."""
     code = _region_code(code)
     principal = current_principal()
-    try:
-        view = services.booth_view(db_session(), principal, code)
-    except NotFound:
-        if services.can_edit(principal, code):
-            return redirect(url_for("exhibition.manage", code=code))
-        raise
-    return caching.conditional(lambda: _render_booth(view), scope="booth")
+
+    def render():
+        try:
+            view = services.booth_view(db_session(), principal, code)
+        except NotFound:
+            if services.can_edit(principal, code):
+                return redirect(url_for("exhibition.manage", code=code))
+            raise
+        return _render_booth(view)
+
+    return caching.conditional(render, scope="booth")
 
 
 @bp.get("/<code>/pratinjau")

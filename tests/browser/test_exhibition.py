@@ -36,11 +36,11 @@ def exhibition(factory, app, tmp_path):
     config["media_dir"] = saved
 
 
-def _scroll_through(page) -> None:
+def _scroll_through(browser_page) -> None:
     """Scroll to the end and back so that lazy images load before a full-page screenshot."""
-    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    page.wait_for_load_state("networkidle")
-    page.evaluate("window.scrollTo(0, 0)")
+    browser_page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    browser_page.wait_for_load_state("networkidle")
+    browser_page.evaluate("window.scrollTo(0, 0)")
 
 
 def test_hall_filter_booth_radar_and_language(live_server, page, exhibition):  # noqa: F811
