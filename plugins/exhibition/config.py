@@ -9,7 +9,7 @@ class ExhibitionConfig(Schema):
     #: Folder for uploaded images; empty: ``<instance>/exhibition-media``.
     media_dir = fields.String(load_default="")
     #: Largest accepted upload, in bytes (the global ``max_content_length`` also applies).
-    max_image_bytes = fields.Integer(load_default=1_000_000,
+    max_image_bytes = fields.Integer(load_default=750_000,
                                      validate=validate.Range(min=10_000, max=50_000_000))
     #: Largest accepted image, in pixels (width × height), against decompression bombs.
     max_image_pixels = fields.Integer(load_default=40_000_000,

@@ -72,7 +72,7 @@ def test_size_and_pixel_caps(api, world, _media_dir):
     assert len(out.getvalue()) > 20_000
     response = _upload(api, officer, item, out.getvalue())
     assert response.status_code == 422 and "too large" in str(response.json["errors"])
-    _media_dir["max_image_bytes"] = 1_000_000
+    _media_dir["max_image_bytes"] = 750_000
     _media_dir["max_image_pixels"] = 10_000
     response = _upload(api, officer, item, png(200, 200))
     assert response.status_code == 422 and "pixels" in str(response.json["errors"])
