@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, request, send_file
@@ -23,7 +24,7 @@ from core.plugin import (
 )
 from plugins.evaluation import assessment, evidence, external, results, services, surveys
 from plugins.evaluation import schemas as s
-from plugins.evaluation.models import Cycle, Participant
+from plugins.evaluation.models import Assignment, Cycle, Participant, Survey
 
 blp = Blueprint("evaluation_api", __name__, url_prefix="/evaluation",
                 description="Smart city evaluation: cycles, self-assessment, assessors, "
@@ -41,6 +42,15 @@ def _region_tag(year: int, participant: Participant) -> dict[str, str]:
 
 def _commit() -> None:
     db_session().commit()
+
+
+def _page_of(stmt: Any, options: dict[str, Any], explain_empty: Callable[[], Any]) -> Any:
+    """One page of ``stmt`` (which joins its cycle, so no separate look-up is needed); an
+    empty page asks ``explain_empty`` to raise the reason (no such cycle, not visible …)."""
+    page = paginate(db_session(), stmt, options["page"], options["per_page"])
+    if not page.items:
+        explain_empty()
+    return page
 
 
 # ---------------------------------------------------------------- cycles
@@ -140,11 +150,16 @@ class CyclePublish(MethodView):
 
 @blp.route("/cycles/<int:year>/indicators")
 class Indicators(MethodView):
-    @blp.response(200, s.IndicatorSchema(many=True))
-    def get(self, year: int):
-        """The cycle's indicators."""
-        db = db_session()
-        return services.indicators(db, services.visible_cycle(db, current_principal(), year))
+    @blp.arguments(s.IndicatorArgs(), location="query")
+    @blp.response(200, s.IndicatorPage)
+    def get(self, args: dict[str, Any], year: int):
+        """The cycle's indicators in their order (``per_page=100`` for the whole default set
+        of 54)."""
+        actor = current_principal()
+        options = page_options(args, "position")
+        stmt = services.indicators_stmt(actor, year, descending=options["descending"])
+        return page_body(_page_of(stmt, options, lambda: services.visible_cycle(
+            db_session(), actor, year)))
 
     @blp.arguments(s.IndicatorInSchema)
     @blp.response(201, s.IndicatorSchema)
@@ -178,16 +193,15 @@ class IndicatorDetail(MethodView):
 
 @blp.route("/cycles/<int:year>/regions")
 class Regions(MethodView):
-    @blp.arguments(s.CycleListArgs(), location="query")
+    @blp.arguments(s.RegionArgs(), location="query")
     @blp.response(200, s.ParticipantPage)
     def get(self, args: dict[str, Any], year: int):
-        """The participating regions and their progress."""
-        db = db_session()
-        cycle = services.visible_cycle(db, current_principal(), year)
-        options = page_options(args, "year")
-        stmt = (select(Participant).where(Participant.cycle_id == cycle.id)
-                .order_by(Participant.region_name, Participant.region_code))
-        return page_body(paginate(db, stmt, options["page"], options["per_page"]))
+        """The participating regions and their progress, by name."""
+        actor = current_principal()
+        options = page_options(args, "name")
+        stmt = services.participants_stmt(actor, year, descending=options["descending"])
+        return page_body(_page_of(stmt, options, lambda: services.visible_cycle(
+            db_session(), actor, year)))
 
 
 @blp.route("/cycles/<int:year>/regions/<code>/self-assessment")
@@ -254,10 +268,11 @@ class EvidenceDownload(MethodView):
 # ---------------------------------------------------------------- assessors
 
 
-def _assignment_body(assignment, with_scores: bool = True) -> dict[str, Any]:
+def _assignment_body(assignment, with_scores: bool = True, participant: Participant | None = None,
+                     cycle: Cycle | None = None) -> dict[str, Any]:
     db = db_session()
-    participant = db.get(Participant, assignment.participant_id)
-    cycle = db.get(Cycle, assignment.cycle_id)
+    participant = participant or db.get(Participant, assignment.participant_id)
+    cycle = cycle or db.get(Cycle, assignment.cycle_id)
     body = {c: getattr(assignment, c) for c in (
         "id", "assessor_id", "assessor_name", "is_lead", "status", "coi_statement",
         "declared_at", "submitted_at", "notes", "interview_notes", "version")}
@@ -290,11 +305,20 @@ class Assignments(MethodView):
 
 @blp.route("/assignments")
 class MyAssignments(MethodView):
-    @blp.response(200, s.AssignmentSchema(many=True))
-    def get(self):
-        """Your assignments as an assessor."""
-        rows = assessment.assignments_for(db_session(), require_principal())
-        return [{**_assignment_body(a, with_scores=False)} for a, _p, _c in rows]
+    @blp.arguments(s.AssignmentArgs(), location="query")
+    @blp.response(200, s.AssignmentPage)
+    def get(self, args: dict[str, Any]):
+        """Your assignments as an assessor, newest cycle first (without scores)."""
+        options = page_options(args, "-year")
+        stmt = assessment.assignments_stmt(require_principal())
+        if not options["descending"]:
+            stmt = stmt.order_by(None).order_by(Cycle.year, Participant.region_name,
+                                                Assignment.id)
+        page = paginate(db_session(), stmt, options["page"], options["per_page"])
+        body = page_body(page)
+        body["items"] = [_assignment_body(a, with_scores=False, participant=p, cycle=c)
+                         for a, p, c in page.items]
+        return body
 
 
 @blp.route("/assignments/<int:assignment_id>")
@@ -399,10 +423,21 @@ class Finalise(MethodView):
 
 @blp.route("/cycles/<int:year>/regions/<code>/surveys")
 class Surveys(MethodView):
-    @blp.response(200, s.SurveySchema(many=True))
-    def get(self, year: int, code: str):
-        """The region's citizen surveys with invitation and response counts."""
-        return surveys.surveys_of(db_session(), current_principal(), year, code)
+    @blp.arguments(s.SurveyArgs(), location="query")
+    @blp.response(200, s.SurveyPage)
+    def get(self, args: dict[str, Any], year: int, code: str):
+        """The region's citizen surveys with invitation and response counts (officers,
+        admins)."""
+        actor = current_principal()
+        options = page_options(args, "created")
+        stmt = surveys.surveys_stmt(actor, year, code)
+        if options["descending"]:
+            stmt = stmt.order_by(None).order_by(Survey.id.desc())
+        page = _page_of(stmt, options, lambda: surveys.surveys_of(db_session(), actor, year,
+                                                                   code))
+        body = page_body(page)
+        body["items"] = [surveys.count_row(row) for row in page.items]
+        return body
 
     @blp.arguments(s.SurveyInSchema)
     @blp.response(201, s.SurveySchema)
@@ -467,17 +502,12 @@ class Results(MethodView):
     @blp.response(200, s.ResultPage)
     def get(self, args: dict[str, Any], year: int):
         """The ranking: index per component, per dimension and overall, rank and awards."""
-        db = db_session()
-        cycle = results._visible_results_cycle(db, current_principal(), year)
+        actor = current_principal()
         options = page_options(args, "rank")
-        column = {"rank": Participant.rank, "name": Participant.region_name,
-                  "index": Participant.index_centi}[options["sort"]]
-        stmt = (select(Participant).where(Participant.cycle_id == cycle.id)
-                .order_by(column.desc() if options["descending"] else column,
-                          Participant.region_code))
-        page = paginate(db, stmt, options["page"], options["per_page"])
+        stmt = results.results_stmt(actor, year, options["sort"], options["descending"])
+        page = _page_of(stmt, options, lambda: results.result_rows(db_session(), actor, year))
         body = page_body(page)
-        body["items"] = [results._payload(cycle, p) for p in page.items]
+        body["items"] = [results._payload(cycle, p) for p, cycle in page.items]
         return body
 
 

@@ -146,17 +146,20 @@ def my_assignment(session: Session, actor: Principal | None, assignment_id: int)
     return assignment
 
 
+def assignments_stmt(actor: Principal):
+    """The statement of the actor's assignments with their region and cycle, newest cycle
+    first (one statement, for pagination)."""
+    return (select(Assignment, Participant, Cycle)
+            .join(Participant, Participant.id == Assignment.participant_id)
+            .join(Cycle, Cycle.id == Assignment.cycle_id)
+            .where(Assignment.assessor_id == actor.user_id)
+            .order_by(Cycle.year.desc(), Participant.region_name, Assignment.id))
+
+
 def assignments_for(session: Session, actor: Principal) -> list[tuple[Assignment, Participant,
                                                                       Cycle]]:
     """The actor's assignments with their region and cycle, newest cycle first."""
-    rows = session.execute(
-        select(Assignment, Participant, Cycle)
-        .join(Participant, Participant.id == Assignment.participant_id)
-        .join(Cycle, Cycle.id == Assignment.cycle_id)
-        .where(Assignment.assessor_id == actor.user_id)
-        .order_by(Cycle.year.desc(), Participant.region_name)
-    ).all()
-    return [tuple(r) for r in rows]  # type: ignore[misc]
+    return [tuple(r) for r in session.execute(assignments_stmt(actor)).all()]  # type: ignore
 
 
 def declare(session: Session, actor: Principal | None, assignment_id: int, *,

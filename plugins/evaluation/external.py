@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,7 @@ KNOWN_RANGES = {
     "internet_penetration": (0.0, 100.0),
 }
 MAX_ROWS = 100_000
+YEAR_RE = re.compile(r"-?[0-9]{1,6}")
 
 
 @dataclass
@@ -43,7 +45,9 @@ class ImportReport:
     def as_dict(self) -> dict[str, Any]:
         return {"rows": self.rows, "imported": self.imported, "created": self.created,
                 "updated": self.updated, "rejected": len(self.errors),
-                "errors": self.errors[:500], "dry_run": self.dry_run}
+                "errors": [{**e, "messages": [str(m) for m in e["messages"]]}
+                           for e in self.errors[:500]],
+                "dry_run": self.dry_run}
 
 
 def read_rows(data: bytes) -> list[dict[str, str]]:
@@ -58,14 +62,21 @@ def read_rows(data: bytes) -> list[dict[str, str]]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    columns = [c.strip().lower() for c in reader.fieldnames or []]
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
+    try:
+        columns = [c.strip().lower() for c in reader.fieldnames or []]
+        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+        if missing:
+            raise ValidationFailed(errors={"file": [_l(
+                "The header must name the columns region_code, year, indicator, value "
+                "(missing: %(cols)s).", cols=", ".join(missing))]})
+        # extra cells land under the key None (ignored), missing ones are None
+        rows = [{k.strip().lower(): (v or "").strip() for k, v in row.items()
+                 if isinstance(k, str) and isinstance(v, str | None)}
+                for row in reader]
+    except csv.Error as error:
         raise ValidationFailed(errors={"file": [_l(
-            "The header must name the columns region_code, year, indicator, value "
-            "(missing: %(cols)s).", cols=", ".join(missing))]})
-    rows = [{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-            for row in reader]
+            "The file is not a readable CSV (line %(line)s).", line=reader.line_num)]}) \
+            from error
     if len(rows) > MAX_ROWS:
         raise ValidationFailed(errors={"file": [_l("At most %(n)s rows per file.", n=MAX_ROWS)]})
     return rows
@@ -87,29 +98,31 @@ def import_indicators(session: Session, actor: Principal | None, data: bytes, *,
         code = row.get("region_code", "")
         key = row.get("indicator", "").lower().replace(" ", "_")
         if code not in known_regions:
-            problems.append(f"unknown region code {code!r}")
-        try:
-            year = int(row.get("year", ""))
-            if not 2000 <= year <= 2100:
-                problems.append(f"year {year} outside 2000–2100")
-        except ValueError:
-            year = 0
-            problems.append(f"year {row.get('year')!r} is not a whole number")
+            problems.append(_l("unknown region code '%(code)s'", code=code[:20]))
+        raw_year = row.get("year", "")
+        year = int(raw_year) if YEAR_RE.fullmatch(raw_year) else 0
+        if not YEAR_RE.fullmatch(raw_year):
+            problems.append(_l("year '%(value)s' is not a whole number", value=raw_year[:20]))
+        elif not 2000 <= year <= 2100:
+            problems.append(_l("year %(year)s outside 2000–2100", year=year))
         if not key or len(key) > 40:
-            problems.append("indicator name missing or longer than 40 characters")
+            problems.append(_l("indicator name missing or longer than 40 characters"))
+        raw_value = row.get("value", "")
         try:
-            value = float(row.get("value", "").replace(",", "."))
+            value = float(raw_value.replace(",", "."))
             if value != value or value in (float("inf"), float("-inf")):
                 raise ValueError
-            low, high = KNOWN_RANGES.get(key, (float("-inf"), float("inf")))
-            if not low <= value <= high:
-                problems.append(f"{key} value {value} outside {low:g}–{high:g}")
         except ValueError:
             value = 0.0
-            problems.append(f"value {row.get('value')!r} is not a number")
+            problems.append(_l("value '%(value)s' is not a number", value=raw_value[:20]))
+        else:
+            low, high = KNOWN_RANGES.get(key, (float("-inf"), float("inf")))
+            if not low <= value <= high:
+                problems.append(_l("%(key)s value %(value)s outside %(low)s–%(high)s", key=key,
+                                   value=f"{value:g}", low=f"{low:g}", high=f"{high:g}"))
         ident = (code, year, key)
         if not problems and ident in seen:
-            problems.append(f"duplicate of line {seen[ident]}")
+            problems.append(_l("duplicate of line %(line)s", line=seen[ident]))
         if problems:
             report.errors.append({"line": line, "region_code": code, "messages": problems})
         else:

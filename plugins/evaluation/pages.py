@@ -7,11 +7,23 @@ same page again with the messages and everything the user typed.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from core.plugin import (
     DomainError,
@@ -84,9 +96,35 @@ def _try(action, *args: Any, **kwargs: Any) -> tuple[Any, DomainError | None]:
     return value, None
 
 
+def _int(raw: str | None) -> int | None:
+    """A whole number typed in a form (ASCII digits, at most nine), else None."""
+    text = (raw or "").strip()
+    return int(text) if re.fullmatch(r"-?[0-9]{1,9}", text) else None
+
+
 def _version(form: MultiDict) -> int | None:
-    raw = form.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    return _int(form.get("version"))
+
+
+@pages.errorhandler(RequestEntityTooLarge)
+def too_large(_error: RequestEntityTooLarge):
+    """A file beyond the request limit: the form's page again with the limit, in the user's
+    language (the browser keeps what was typed in the other forms of the page)."""
+    limit = min(int(services.settings()["evidence_max_bytes"]),
+                int(current_app.config.get("MAX_CONTENT_LENGTH") or 0) or 10**9)
+    message = _("The file is larger than %(n)s kB.", n=limit // 1000)
+    args = request.view_args or {}
+    actor = current_principal()
+    if request.endpoint == "evaluation.region_upload" and actor is not None:
+        try:
+            return _region_page(args["year"], args["code"], [message], 413, form=MultiDict())
+        except DomainError:
+            db_session().rollback()
+    if request.endpoint == "evaluation.external_indicators" and actor and actor.is_admin:
+        return render_template("evaluation/external.html", report=None, errors=[
+            _("The file is too large for one upload: split it into smaller files.")]), 413
+    return render_template("errors/error.html", status=413, title=_("Request body too large"),
+                           detail=message), 413
 
 
 # ---------------------------------------------------------------- cycles
@@ -103,9 +141,8 @@ def index():
         weights = {}
         for c in scoring.COMPONENTS:
             raw = form.get(f"weight_{c}", "").strip()
-            weights[c] = int(raw) if raw.lstrip("-").isdigit() else raw
-        year = form.get("year", "").strip()
-        data = {"year": int(year) if year.isdigit() else 0, "title": form.get("title", ""),
+            weights[c] = raw if _int(raw) is None else _int(raw)
+        data = {"year": _int(form.get("year")) or 0, "title": form.get("title", ""),
                 "weights": weights, "gap_threshold": form.get("gap_threshold") or "1.0",
                 "deadlines": {p: form.get(f"deadline_{p}", "") for p in services.PHASES}}
         if not 2000 <= data["year"] <= 2100:
@@ -120,7 +157,8 @@ def index():
                            errors=_errors(error) if error else [],
                            defaults=scoring.DEFAULT_WEIGHTS, components=scoring.COMPONENTS,
                            component_labels=services.COMPONENT_LABELS, phases=services.PHASES,
-                           statuses=services.STATUS_LABELS), 422 if error else 200
+                           statuses=services.STATUS_LABELS,
+                           phase_labels=services.PHASE_LABELS), 422 if error else 200
 
 
 def _cycle_page(year: int, errors: list[str] | None = None, status: int = 200):
@@ -137,6 +175,7 @@ def _cycle_page(year: int, errors: list[str] | None = None, status: int = 200):
         "evaluation/cycle.html", cycle=cycle, summaries=services.participant_summaries(db, cycle),
         results=rows, evaluators=evaluators, errors=errors or [], mine=mine,
         component_labels=services.COMPONENT_LABELS, statuses=services.STATUS_LABELS,
+        phase_labels=services.PHASE_LABELS,
         dimension_labels=taxonomy.DIMENSION_LABELS, components=scoring.COMPONENTS,
         dimensions=list(taxonomy.DIMENSIONS), indicators=services.indicators(db, cycle),
         form=request.form,
@@ -163,11 +202,11 @@ def cycle_action(year: int, action: str):
 @login_required
 def assign(year: int):
     form = request.form
-    assessor = form.get("assessor_id", "")
-    if not assessor.isdigit():
+    assessor = _int(form.get("assessor_id"))
+    if assessor is None:
         return _cycle_page(year, [_("Choose an assessor.")], 422)
     _value, error = _try(assessment.assign, current_principal(), year,
-                         form.get("region_code", ""), int(assessor), lead=bool(form.get("lead")))
+                         form.get("region_code", ""), assessor, lead=bool(form.get("lead")))
     if error:
         return _cycle_page(year, _errors(error), error.status)
     flash(_("The assessor is assigned."), "success")
@@ -178,14 +217,15 @@ def assign(year: int):
 
 
 def _region_page(year: int, code: str, errors: list[str] | None = None, status: int = 200,
-                 tokens: list[str] | None = None):
+                 tokens: list[str] | None = None, form: MultiDict | None = None):
     db = db_session()
     actor = require_principal()
     data = services.self_assessment(db, actor, year, code)
     manage = actor.is_admin or actor.is_officer(code)
     return render_template(
         "evaluation/region.html", sa=data, cycle=data["cycle"], code=code,
-        participant=data["participant"], errors=errors or [], form=request.form,
+        participant=data["participant"], errors=errors or [],
+        form=request.form if form is None else form,
         editable=manage and data["cycle"].status == "self_assessment"
         and data["status"] != "submitted",
         surveys=surveys.surveys_of(db, actor, year, code) if manage else [],
@@ -215,8 +255,9 @@ def _parse_self(form: MultiDict, data: dict[str, Any]) -> dict[str, Any]:
     for prog in data["programmes"]:
         raw = form.get(f"percent_{prog['programme_id']}", "").strip()
         if raw:
-            percent = int(raw) if raw.isdigit() else -1
-            realisations.append({"programme_id": prog["programme_id"], "percent": percent})
+            percent = _int(raw)
+            realisations.append({"programme_id": prog["programme_id"],
+                                 "percent": -1 if percent is None else percent})
     return {"values": values, "realisations": realisations}
 
 
@@ -245,9 +286,8 @@ def region_upload(year: int, code: str):
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return _region_page(year, code, [_("Choose a file to upload.")], 422)
-    raw = request.form.get("indicator_id", "")
     _value, error = _try(evidence.add_file, current_principal(), year, code, upload.filename,
-                         upload.read(), int(raw) if raw.isdigit() else None)
+                         upload.read(), _int(request.form.get("indicator_id")))
     if error:
         return _region_page(year, code, _errors(error), error.status)
     flash(_("The file is uploaded."), "success")
@@ -269,14 +309,13 @@ def region_file(year: int, code: str, file_id: int):
 def survey_create(year: int, code: str):
     form = request.form
     tokens: list[str] = []
-    if form.get("survey_id", "").isdigit():
-        count = form.get("count", "")
-        tokens, error = _try(surveys.issue_tokens, current_principal(), int(form["survey_id"]),
-                             int(count) if count.isdigit() else 0)
+    survey_id = _int(form.get("survey_id"))
+    if survey_id is not None:
+        tokens, error = _try(surveys.issue_tokens, current_principal(), survey_id,
+                             _int(form.get("count")) or 0)
     else:
-        raw = form.get("programme_id", "")
         _v, error = _try(surveys.create_survey, current_principal(), year, code,
-                         int(raw) if raw.isdigit() else 0)
+                         _int(form.get("programme_id")) or 0)
     if error:
         return _region_page(year, code, _errors(error), error.status)
     if tokens:  # shown once: not stored in clear
@@ -308,7 +347,8 @@ def _assessor_page(assignment_id: int, errors: list[str] | None = None, status: 
 @login_required
 def my_assignments():
     rows = assessment.assignments_for(db_session(), current_principal())
-    return render_template("evaluation/assignments.html", rows=rows)
+    return render_template("evaluation/assignments.html", rows=rows,
+                           assignment_statuses=services.ASSIGNMENT_STATUS_LABELS)
 
 
 @pages.get("/penilaian/<int:assignment_id>")
@@ -357,7 +397,8 @@ def _reconcile_page(year: int, code: str, errors: list[str] | None = None, statu
     data = assessment.reconciliation(db_session(), require_principal(), year, code)
     return render_template("evaluation/reconcile.html", rec=data, cycle=data["cycle"],
                            participant=data["participant"], code=code, errors=errors or [],
-                           form=request.form, component_labels=services.COMPONENT_LABELS), status
+                           form=request.form, component_labels=services.COMPONENT_LABELS,
+                           assignment_statuses=services.ASSIGNMENT_STATUS_LABELS), status
 
 
 @pages.get("/<int:year>/daerah/<code>/rekonsiliasi")
@@ -428,8 +469,7 @@ def survey(token: str):
     errors: list[str] = []
     status = 200
     if request.method == "POST":
-        raw = request.form.get("rating", "")
-        _v, error = _try(surveys.respond, token, int(raw) if raw.isdigit() else 0,
+        _v, error = _try(surveys.respond, token, _int(request.form.get("rating")) or 0,
                          request.form.get("comment", ""))
         if error is None:
             return render_template("evaluation/survey_done.html",

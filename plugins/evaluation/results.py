@@ -16,7 +16,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from core.plugin import (
@@ -213,6 +213,20 @@ def _visible_results_cycle(session: Session, actor: Principal | None, year: int)
     if not results_visible(actor, cycle):
         raise Conflict(_l("The results of %(year)s are not published yet.", year=year))
     return cycle
+
+
+def results_stmt(actor: Principal | None, year: int, sort: str = "rank",
+                 descending: bool = False):
+    """The statement of a cycle's results with their cycle (one statement, for pagination),
+    empty unless the actor may see them."""
+    visible = Cycle.status == "published"
+    if actor is not None and actor.is_admin:
+        visible = or_(visible, Cycle.status == "completed")
+    column = {"rank": Participant.rank, "name": Participant.region_name,
+              "index": Participant.index_centi}[sort]
+    return (select(Participant, Cycle).join(Cycle, Cycle.id == Participant.cycle_id)
+            .where(Cycle.year == year, visible)
+            .order_by(column.desc() if descending else column, Participant.region_code))
 
 
 def result_rows(session: Session, actor: Principal | None, year: int) -> tuple[Cycle, list[

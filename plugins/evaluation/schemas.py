@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from core.plugin import PageArgs, page_schema, taxonomy
+from core.plugin import PageArgs, _l, page_schema, taxonomy
 from plugins.evaluation.scoring import COMPONENTS
 
 YEAR = validate.Range(min=2000, max=2100)
 REGION = validate.Regexp(r"^\d{2}\.\d{2}$")
+POSITION = validate.Range(min=0, max=1_000_000)
 Score = fields.Float(allow_none=True)
 
 
@@ -34,7 +35,7 @@ class IndicatorInSchema(Schema):
                                   validate=validate.OneOf(list(taxonomy.SUB_DIMENSIONS)))
     name = fields.String(required=True, validate=validate.Length(min=1, max=300))
     description = fields.String(load_default="", validate=validate.Length(max=5000))
-    position = fields.Integer(load_default=0)
+    position = fields.Integer(load_default=0, validate=POSITION)
 
 
 class IndicatorPatchSchema(Schema):
@@ -45,7 +46,7 @@ class IndicatorPatchSchema(Schema):
                                   validate=validate.OneOf(list(taxonomy.SUB_DIMENSIONS)))
     name = fields.String(validate=validate.Length(min=1, max=300))
     description = fields.String(validate=validate.Length(max=5000))
-    position = fields.Integer()
+    position = fields.Integer(validate=POSITION)
 
 
 class IndicatorSchema(IndicatorInSchema):
@@ -172,11 +173,11 @@ class Base64Bytes(fields.Field):
         import binascii
 
         if not isinstance(value, str):
-            raise ValidationError("Send the file as a base64 string.")
+            raise ValidationError(_l("Send the file as a base64 string."))
         try:
             return base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
-            raise ValidationError("Not valid base64.") from None
+            raise ValidationError(_l("Not valid base64.")) from None
 
 
 class EvidenceUploadSchema(Schema):
@@ -398,3 +399,24 @@ class ImportReportSchema(Schema):
 
 class CycleListArgs(PageArgs):
     SORTS = ("year",)
+
+
+class IndicatorArgs(PageArgs):
+    SORTS = ("position",)
+
+
+class RegionArgs(PageArgs):
+    SORTS = ("name",)
+
+
+class AssignmentArgs(PageArgs):
+    SORTS = ("year",)
+
+
+class SurveyArgs(PageArgs):
+    SORTS = ("created",)
+
+
+IndicatorPage = page_schema(IndicatorSchema, "EvaluationIndicatorPage")
+SurveyPage = page_schema(SurveySchema, "EvaluationSurveyPage")
+AssignmentPage = page_schema(AssignmentSchema, "EvaluationAssignmentPage")

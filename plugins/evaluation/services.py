@@ -42,6 +42,10 @@ from plugins.evaluation.models import (
 
 PHASES = ("self_assessment", "assessment", "survey")
 MAX_LINKS = 10
+#: Larger numbers are refused before any arithmetic (``1e999`` would overflow the context).
+MAX_NUMBER = Decimal(10) ** 9
+MAX_TITLE = 200
+MAX_POSITION = 1_000_000
 DEFAULTS: dict[str, Any] = {
     "gap_threshold": "1.0",
     "min_assessors": 2,
@@ -83,7 +87,9 @@ def parse_decimal(raw: Any, field: str) -> Decimal:
         value = Decimal(str(raw).replace(",", ".").strip())
     except (InvalidOperation, ValueError):
         raise ValidationFailed(errors={field: [_l("Enter a number.")]}) from None
-    if not value.is_finite() or value != value.quantize(scoring.CENT):
+    if not value.is_finite() or abs(value) > MAX_NUMBER:
+        raise ValidationFailed(errors={field: [_l("Enter a number.")]})
+    if value != value.quantize(scoring.CENT):
         raise ValidationFailed(errors={field: [_l("Use at most two decimals.")]})
     return value
 
@@ -122,6 +128,31 @@ def visible_cycle(session: Session, actor: Principal | None, year: int) -> Cycle
     return cycle
 
 
+def visible_clause(actor: Principal | None, year: int) -> list[Any]:
+    """SQL conditions selecting the cycle of ``year`` if the actor may see it (list
+    statements join it, so a page needs no separate look-up of the cycle)."""
+    conditions: list[Any] = [Cycle.year == year]
+    if not (actor and actor.is_admin):
+        conditions.append(Cycle.status != "draft")
+    return conditions
+
+
+def indicators_stmt(actor: Principal | None, year: int, *, descending: bool = False):
+    """The statement listing a visible cycle's indicators in their order (for pagination)."""
+    order = (Indicator.position.desc(), Indicator.id.desc()) if descending \
+        else (Indicator.position, Indicator.id)
+    return (select(Indicator).join(Cycle, Cycle.id == Indicator.cycle_id)
+            .where(*visible_clause(actor, year)).order_by(*order))
+
+
+def participants_stmt(actor: Principal | None, year: int, *, descending: bool = False):
+    """The statement listing a visible cycle's participants by name (for pagination)."""
+    order = (Participant.region_name.desc(), Participant.region_code.desc()) if descending \
+        else (Participant.region_name, Participant.region_code)
+    return (select(Participant).join(Cycle, Cycle.id == Participant.cycle_id)
+            .where(*visible_clause(actor, year)).order_by(*order))
+
+
 def list_cycles(session: Session, actor: Principal | None) -> list[Cycle]:
     stmt = select(Cycle).order_by(Cycle.year.desc())
     if not (actor and actor.is_admin):
@@ -137,6 +168,8 @@ def _check_cycle_fields(data: dict[str, Any], cycle: Cycle | None = None) -> dic
         title = str(data["title"] or "").strip()
         if not title:
             errors.setdefault("title", []).append(_l("Enter a title."))
+        elif len(title) > MAX_TITLE:
+            errors.setdefault("title", []).append(_l("At most %(n)s characters.", n=MAX_TITLE))
         out["title"] = title
     scale_min = data.get("scale_min", cycle.scale_min if cycle else 0)
     scale_max = data.get("scale_max", cycle.scale_max if cycle else 5)
@@ -334,15 +367,23 @@ def _check_indicator(item: dict[str, Any]) -> dict[str, Any]:
     name = str(item.get("name") or "").strip()
     if not name:
         errors["name"] = [_l("Enter the indicator's name.")]
+    elif len(name) > 300:
+        errors["name"] = [_l("At most %(n)s characters.", n=300)]
     code = str(item.get("code") or "").strip()
     if not code:
         errors["code"] = [_l("Enter a short code.")]
+    elif len(code) > 40:
+        errors["code"] = [_l("At most %(n)s characters.", n=40)]
+    position = item.get("position") or 0
+    if isinstance(position, bool) or not isinstance(position, int) \
+            or not 0 <= position <= MAX_POSITION:
+        errors["position"] = [_l("Enter a whole number from 0 to %(n)s.", n=MAX_POSITION)]
     if errors:
         raise ValidationFailed(errors=errors)
-    return {"code": code[:40], "component": component, "dimension": dimension,
-            "sub_dimension": sub, "name": name[:300],
-            "description": str(item.get("description") or ""),
-            "position": int(item.get("position") or 0)}
+    return {"code": code, "component": component, "dimension": dimension,
+            "sub_dimension": sub, "name": name,
+            "description": str(item.get("description") or "")[:5000],
+            "position": position}
 
 
 def indicators(session: Session, cycle: Cycle) -> list[Indicator]:
@@ -398,7 +439,11 @@ def update_indicator(session: Session, actor: Principal | None, indicator_id: in
                                                   "sub_dimension", "name", "description",
                                                   "position")}
     merged.update(item)
-    for key, value in _check_indicator(merged).items():
+    values = _check_indicator(merged)
+    if values["code"] != indicator.code and session.scalar(select(Indicator.id).where(
+            Indicator.cycle_id == indicator.cycle_id, Indicator.code == values["code"])):
+        raise ValidationFailed(errors={"code": [_l("Another indicator has this code.")]})
+    for key, value in values.items():
         setattr(indicator, key, value)
     session.flush()
     return indicator
@@ -416,6 +461,15 @@ COMPONENT_LABELS = {
 STATUS_LABELS = {
     "draft": _l("Draft"), "self_assessment": _l("Self-assessment"),
     "assessment": _l("Assessment"), "completed": _l("Completed"), "published": _l("Published"),
+}
+#: Deadlines are set per phase; the survey has one too.
+PHASE_LABELS = {
+    "self_assessment": _l("Self-assessment"), "assessment": _l("Assessment"),
+    "survey": _l("Citizen survey"),
+}
+ASSIGNMENT_STATUS_LABELS = {
+    "assigned": _l("Assigned, declaration pending"), "declared": _l("Scoring"),
+    "conflict": _l("Conflict of interest"), "submitted": _l("Submitted"),
 }
 
 

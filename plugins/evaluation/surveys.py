@@ -24,7 +24,13 @@ from core.plugin import (
 )
 from plugins.evaluation import scoring
 from plugins.evaluation.models import Cycle, Participant, Survey, SurveyResponse, SurveyToken
-from plugins.evaluation.services import get_participant, scale_of, settings, visible_cycle
+from plugins.evaluation.services import (
+    get_participant,
+    scale_of,
+    settings,
+    visible_clause,
+    visible_cycle,
+)
 
 MAX_TOKENS_PER_REQUEST = 1000
 OPEN_PHASES = ("self_assessment", "assessment")
@@ -107,30 +113,46 @@ def surveys_of(session: Session, actor: Principal | None, year: int,
     return survey_counts(session, participant)
 
 
-def survey_counts(session: Session, participant: Participant) -> list[dict[str, Any]]:
+def _counts_stmt():
+    """Surveys with their invitation count, answer count and rating total."""
     tokens = (select(SurveyToken.survey_id, func.count().label("n"))
               .group_by(SurveyToken.survey_id).subquery())
     answers = (select(SurveyResponse.survey_id, func.count().label("n"),
                       func.sum(SurveyResponse.rating).label("total"))
                .group_by(SurveyResponse.survey_id).subquery())
-    rows = session.execute(
-        select(Survey, tokens.c.n, answers.c.n, answers.c.total)
-        .outerjoin(tokens, tokens.c.survey_id == Survey.id)
-        .outerjoin(answers, answers.c.survey_id == Survey.id)
-        .where(Survey.participant_id == participant.id)
-        .order_by(Survey.id)
-    ).all()
-    minimum = int(settings()["survey_min_respondents"])
-    return [
-        {"survey": s, "id": s.id, "programme_id": s.programme_id,
-         "programme_title": s.programme_title, "dimension": s.dimension, "status": s.status,
-         "invitations": int(n_tokens or 0), "responses": int(n_answers or 0),
-         "rating_total": int(total or 0),
-         "mean_rating": (scoring.round2(Decimal(int(total)) / int(n_answers))
-                         if n_answers else None),
-         "meets_minimum": int(n_answers or 0) >= minimum}
-        for s, n_tokens, n_answers, total in rows
-    ]
+    return (select(Survey, tokens.c.n, answers.c.n, answers.c.total)
+            .outerjoin(tokens, tokens.c.survey_id == Survey.id)
+            .outerjoin(answers, answers.c.survey_id == Survey.id))
+
+
+def count_row(row: Any) -> dict[str, Any]:
+    """One row of :func:`_counts_stmt` as the survey summary the API and pages show."""
+    s, n_tokens, n_answers, total = row
+    return {"survey": s, "id": s.id, "programme_id": s.programme_id,
+            "programme_title": s.programme_title, "dimension": s.dimension, "status": s.status,
+            "invitations": int(n_tokens or 0), "responses": int(n_answers or 0),
+            "rating_total": int(total or 0),
+            "mean_rating": (scoring.round2(Decimal(int(total)) / int(n_answers))
+                            if n_answers else None),
+            "meets_minimum": int(n_answers or 0) >= int(settings()["survey_min_respondents"])}
+
+
+def surveys_stmt(actor: Principal | None, year: int, region_code: str):
+    """The statement listing a region's surveys with their counts (one statement, for
+    pagination); the permission is checked here, the cycle's visibility in the statement."""
+    if actor is None or not (actor.is_admin or actor.is_officer(region_code)):
+        raise PermissionDenied(_l("Only the region's officers and administrators manage its "
+                                  "surveys."))
+    return (_counts_stmt().join(Participant, Participant.id == Survey.participant_id)
+            .join(Cycle, Cycle.id == Participant.cycle_id)
+            .where(Participant.region_code == region_code, *visible_clause(actor, year))
+            .order_by(Survey.id))
+
+
+def survey_counts(session: Session, participant: Participant) -> list[dict[str, Any]]:
+    rows = session.execute(_counts_stmt().where(Survey.participant_id == participant.id)
+                           .order_by(Survey.id)).all()
+    return [count_row(row) for row in rows]
 
 
 def survey_problem(session: Session, participant: Participant) -> Any | None:

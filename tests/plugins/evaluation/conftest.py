@@ -111,7 +111,10 @@ class Flow:
                                 who or self.world.admin), status)
 
     def indicators(self) -> list[dict]:
-        return ok(self.api.get(f"/evaluation/cycles/{self.year}/indicators", self.world.admin))
+        page = ok(self.api.get(f"/evaluation/cycles/{self.year}/indicators?per_page=100",
+                               self.world.admin))
+        assert page["total"] == len(page["items"])
+        return page["items"]
 
     def self_assess(self, code: str, submit: bool = True) -> dict:
         officer = self.world.officers[code]

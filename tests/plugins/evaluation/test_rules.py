@@ -220,7 +220,7 @@ def test_public_survey_one_answer_per_token_and_rate_limit(flow, api, world):
     assert_problem(api.post(f"/evaluation/public-surveys/{tokens[1]}", None, {"rating": 6}),
                    422, "validation-failed")
     assert_problem(api.get("/evaluation/public-surveys/not-a-token"), 404, "not-found")
-    counts = ok(api.get(f"/evaluation/cycles/{YEAR}/regions/{BANDUNG}/surveys", officer))
+    counts = ok(api.get(f"/evaluation/cycles/{YEAR}/regions/{BANDUNG}/surveys", officer))["items"]
     assert counts[0]["responses"] == 1 and counts[0]["invitations"] == 2
     # tokens are stored hashed only
     from sqlalchemy import select
