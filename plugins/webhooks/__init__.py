@@ -37,10 +37,10 @@ def register_event_handlers():
     return [
         Handler("fan_out", ["sinergi.#"], handlers.fan_out,
                 description="Write one delivery per webhook that should receive the event."),
-        # The plugin counts attempts itself ([plugins.webhooks] max_attempts); the bus limit
-        # here is only a backstop.
+        # Failed HTTP attempts are not raised (see handlers.py); the bus retries only work
+        # items that arrived before they were due, hence the generous limit.
         Handler("send", [DELIVERY_REQUESTED], handlers.send, max_attempts=1000,
-                description="POST one delivery; raise to be retried with backoff."),
+                description="POST one delivery attempt and log it; request the next one."),
     ]
 
 

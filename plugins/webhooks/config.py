@@ -20,8 +20,13 @@ class WebhooksConfig(Schema):
     #: At most this many bytes of a receiver's answer are read.
     max_response_bytes = fields.Integer(load_default=65536,
                                         validate=validate.Range(min=0, max=10_485_760))
-    #: HTTP attempts per delivery before it is marked failed (retried with the bus's backoff).
+    #: HTTP attempts per delivery before it is marked failed.
     max_attempts = fields.Integer(load_default=12, validate=validate.Range(min=1, max=100))
+    #: Wait before the second attempt; it doubles per attempt (75–100 % jitter) up to the max.
+    retry_base_seconds = fields.Float(load_default=10.0,
+                                      validate=validate.Range(min=0.01, max=86400))
+    retry_max_seconds = fields.Float(load_default=3600.0,
+                                     validate=validate.Range(min=0.01, max=86400))
     #: A webhook is switched off after this many deliveries in a row failed for good.
     disable_after_failures = fields.Integer(load_default=5,
                                             validate=validate.Range(min=1, max=1000))

@@ -19,6 +19,8 @@ class DeliveryRequested(Schema):
     event_id = fields.String(required=True)
     event_type = fields.String(required=True)
     round = fields.Integer(required=True)
+    attempt = fields.Integer(required=True)
+    not_before = fields.String(required=True)
 
 
 class WebhookDisabled(Schema):

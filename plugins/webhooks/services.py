@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -334,13 +335,24 @@ def redeliver(
     return delivery
 
 
-def _request(emit: Callable[..., Any], delivery: Delivery, organisation_id: int) -> None:
+def _request(emit: Callable[..., Any], delivery: Delivery, organisation_id: int, *,
+             attempt: int = 1, not_before: dt.datetime | None = None) -> None:
+    """Publish the work item for attempt ``attempt`` of a delivery, due at ``not_before``."""
+    due = not_before or utcnow()
     emit(
-        DELIVERY_REQUESTED, subject=delivery.id, sequence=delivery.round + 1, source=SOURCE,
+        DELIVERY_REQUESTED, subject=delivery.id, sequence=attempt, source=SOURCE,
         data={"delivery_id": delivery.id, "webhook_id": delivery.webhook_id,
               "organisation_id": organisation_id, "event_id": delivery.event_id,
-              "event_type": delivery.event_type, "round": delivery.round},
+              "event_type": delivery.event_type, "round": delivery.round,
+              "attempt": attempt, "not_before": due.isoformat().replace("+00:00", "Z")},
     )
+
+
+def retry_delay(config: dict[str, Any], failed_attempts: int) -> float:
+    """Seconds to wait after the n-th failed attempt: doubling, capped, 75–100 % jitter."""
+    base = float(config.get("retry_base_seconds", 10.0))
+    maximum = float(config.get("retry_max_seconds", 3600.0))
+    return min(maximum, base * 2 ** max(0, failed_attempts - 1)) * random.uniform(0.75, 1.0)
 
 
 # ---------------------------------------------------------------- fan-out (worker)
@@ -500,20 +512,65 @@ def record_outcome(
     *,
     started_at: dt.datetime,
 ) -> str:
-    """Log the attempt and move the delivery on: ``delivered``, ``retry`` or ``failed``.
-    A delivery that fails for good counts against its webhook, which is switched off (and
-    ``sinergi.webhook.disabled`` published) after ``disable_after_failures`` in a row."""
+    """Log the attempt and move the delivery on: ``delivered``, ``retry`` (the next attempt
+    is requested, due after the backoff) or ``failed``. A delivery that fails for good counts
+    against its webhook, which is switched off (and ``sinergi.webhook.disabled`` published)
+    after ``disable_after_failures`` in a row."""
     now = utcnow()
-    # A write first: on SQLite it takes the write lock before anything is read.
-    session.execute(
-        update(Delivery).where(Delivery.id == job.delivery_id)
-        .values(attempts=Delivery.attempts + 1, updated_at=now,
-                last_status_code=outcome.status_code, last_error=outcome.error[:500])
-    )
-    session.expire_all()
-    delivery = session.get(Delivery, job.delivery_id)
+    delivery = session.get(Delivery, job.delivery_id, with_for_update=True,
+                           populate_existing=True)
     if delivery is None:
         return "failed"
+    delivery.attempts += 1
+    delivery.updated_at = now
+    delivery.last_status_code = outcome.status_code
+    delivery.last_error = outcome.error[:500]
+    session.add(Attempt(
+        delivery_id=delivery.id, number=delivery.attempts, started_at=started_at,
+        duration_ms=outcome.duration_ms, status_code=outcome.status_code,
+        success=outcome.success, error=outcome.error[:500],
+        response_excerpt=outcome.response_excerpt[:500],
+    ))
+    already_final = delivery.status in FINAL
+    if outcome.success:
+        if not already_final:
+            delivery.status, delivery.delivered_at = "delivered", now
+        session.execute(
+            update(Webhook).where(Webhook.id == job.webhook_id)
+            .values(consecutive_failures=0, last_success_at=now)
+        )
+        return "delivered"
+    session.execute(
+        update(Webhook).where(Webhook.id == job.webhook_id).values(last_failure_at=now)
+    )
+    if already_final:
+        return delivery.status
+    if delivery.attempts < int(config.get("max_attempts", 12)):
+        delivery.status = "retrying"
+        due = now + dt.timedelta(seconds=retry_delay(config, delivery.attempts))
+        _request(emit, delivery, job.organisation_id, attempt=delivery.attempts + 1,
+                 not_before=due)
+        return "retry"
+    delivery.status = "failed"
+    session.execute(
+        update(Webhook).where(Webhook.id == job.webhook_id)
+        .values(consecutive_failures=Webhook.consecutive_failures + 1)
+    )
+    webhook = session.get(Webhook, job.webhook_id, populate_existing=True)
+    limit = int(config.get("disable_after_failures", 5))
+    if webhook is not None and webhook.active and webhook.consecutive_failures >= limit:
+        webhook.active = False
+        webhook.disabled_reason, webhook.disabled_at = "failures", now
+        webhook.version += 1
+        webhook.updated_at = now
+        host = urlsplit(webhook.url).hostname or ""
+        emit(DISABLED, subject=webhook.id, sequence=webhook.version, source=SOURCE, data={
+            "webhook_id": webhook.id, "organisation_id": webhook.organisation_id,
+            "host": host, "reason": "failures",
+            "consecutive_failures": webhook.consecutive_failures,
+            "disabled_at": now.isoformat().replace("+00:00", "Z"),
+        })
+    return "failed"
     session.add(Attempt(
         delivery_id=delivery.id, number=delivery.attempts, started_at=started_at,
         duration_ms=outcome.duration_ms, status_code=outcome.status_code,

@@ -152,6 +152,8 @@ def verify_signature(secret: str, request: Received, *, max_age: int = 300) -> b
 WEBHOOK_TEST_CONFIG = {
     "allow_private_targets": True,
     "max_attempts": 6,
+    "retry_base_seconds": 0.05,
+    "retry_max_seconds": 0.4,
     "disable_after_failures": 3,
     "connect_timeout_seconds": 2.0,
     "read_timeout_seconds": 2.0,

@@ -4,7 +4,13 @@ auto-disable, redelivery, the guard at send time, and who receives what."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
+import shutil
+import subprocess
 import time
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -286,8 +292,60 @@ def test_replays_add_nothing_and_a_delivered_delivery_is_not_sent_again(
             with db.begin() as session:
                 request = Event(id=f"replay-{_n}", type="sinergi.webhook.delivery_requested",
                                 source="x", subject=str(delivery.id), sequence=1, time="",
-                                data={"delivery_id": delivery.id})
+                                data={"delivery_id": delivery.id, "attempt": 1,
+                                      "not_before": "2026-01-01T00:00:00Z"})
                 handlers.send(request, HandlerContext(session=session, config=config,
                                                       attempt=1, emit=lambda *a, **k: None))
     assert len(deliveries(app, hook["id"])) == 1
     assert len(receiver.requests) == 1
+
+
+def test_the_documented_verifiers_accept_real_deliveries(hook_app, factory, receiver,
+                                                         tmp_path):
+    """docs/webhooks.md's Python and Node.js snippets, run as written, on a real delivery."""
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "webhooks.md").read_text()
+    snippet = re.search(r"Python \(standard library only.*?```python\n(.*?)```", doc, re.S)
+    assert snippet, "no Python snippet in docs/webhooks.md"
+    namespace: dict[str, Any] = {}
+    exec(compile(snippet.group(1), "docs/webhooks.md", "exec"), namespace)  # noqa: S102
+    verify = namespace["verify"]
+
+    app = hook_app()
+    partner, _ = factory.partner("business")
+    hook = register(app, partner, receiver.url(), ["sinergi.organisation.*"])
+    with running(app):
+        new_organisation(app, partner, "Komunitas Dokumen")
+        wait_for(lambda: statuses(app, hook["id"]) == ["delivered"])
+    [request] = receiver.requests
+    timestamp = request.headers["Sinergi-Timestamp"]
+    signature = request.headers["Sinergi-Signature"]
+    assert verify(hook["secret"], request.body, timestamp, signature)
+    assert not verify(hook["secret"], request.body + b" ", timestamp, signature)
+    assert not verify("whsec_other", request.body, timestamp, signature)
+    # Correctly signed, but six minutes old: a replay, refused.
+    old = str(int(timestamp) - 360)
+    resigned = "v1=" + hmac.new(hook["secret"].encode(), old.encode() + b"." + request.body,
+                                hashlib.sha256).hexdigest()
+    assert not verify(hook["secret"], request.body, old, resigned)
+
+    node = shutil.which("node")
+    if node is None:
+        return
+    js = re.search(r"Node\.js \(built-in.*?```javascript\n(.*?)```", doc, re.S)
+    assert js, "no Node.js snippet in docs/webhooks.md"
+    script = tmp_path / "verify.js"
+    script.write_text(js.group(1) + """
+const [secret, bodyFile, ts, sig] = process.argv.slice(2);
+const body = require("fs").readFileSync(bodyFile);
+process.stdout.write(String(verify(secret, body, ts, sig)));
+""")
+    body_file = tmp_path / "body.json"
+    body_file.write_bytes(request.body)
+
+    def node_verify(secret: str, ts: str, sig: str) -> str:
+        return subprocess.run([node, str(script), secret, str(body_file), ts, sig],
+                              capture_output=True, text=True, timeout=30, check=True).stdout
+
+    assert node_verify(hook["secret"], timestamp, signature) == "true"
+    assert node_verify("whsec_other", timestamp, signature) == "false"
+    assert node_verify(hook["secret"], old, resigned) == "false"
