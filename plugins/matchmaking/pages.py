@@ -1,16 +1,15 @@
-"""Pages (placeholder, filled below)."""
+"""The matchmaking pages (a Flask blueprint, server-rendered, no JavaScript needed).
+
+Routes live in modules named after what they show: needs (``need_pages``), the partner's
+feed and saved searches (``feed_pages``), offers (``offer_pages``), interests and
+collaborations (``interest_pages``); main-menu links and core page slots in ``slots``.
+Shared form handling is in ``page_base``; every rule lives in ``services``.
+"""
+
 from __future__ import annotations
 
-from typing import Any
+from plugins.matchmaking import feed_pages, interest_pages, need_pages, offer_pages  # noqa: F401
+from plugins.matchmaking.page_base import pages
+from plugins.matchmaking.slots import nav, slot_html
 
-from flask import Blueprint
-
-pages = Blueprint("matchmaking", __name__, template_folder="templates")
-
-
-def nav(principal: Any) -> list[Any]:
-    return []
-
-
-def slot_html(slot: str, context: dict[str, Any]) -> Any:
-    return None
+__all__ = ["nav", "pages", "slot_html"]

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.plugin import (
@@ -281,6 +281,7 @@ def close_need(session: Session, actor: Principal | None, need_id: int,
 @dataclass(frozen=True)
 class NeedFilter:
     region: str | None = None
+    regions: tuple[str, ...] | None = None
     province: str | None = None
     dimension: str | None = None
     status: str | None = "open"
@@ -296,6 +297,8 @@ def list_needs(session: Session, filters: NeedFilter, *, sort: str = "created",
     stmt = select(Need)
     if filters.region:
         stmt = stmt.where(Need.region_code == filters.region)
+    if filters.regions is not None:
+        stmt = stmt.where(Need.region_code.in_(sorted(filters.regions)))
     if filters.province:
         stmt = stmt.where(Need.province_code == filters.province)
     if filters.dimension:
@@ -882,3 +885,57 @@ def open_needs_of_region(session: Session, region_code: str, limit: int = 5) -> 
     return list(session.scalars(select(Need).where(
         Need.region_code == region_code, Need.status == "open")
         .order_by(Need.created_at.desc()).limit(limit)))
+
+
+def interest_counts(session: Session, need_ids: list[int]) -> dict[int, int]:
+    """Open (undecided) interests per need, for the region's list of needs (one statement)."""
+    if not need_ids:
+        return {}
+    rows = session.execute(
+        select(Interest.need_id, func.count()).where(
+            Interest.need_id.in_(need_ids), Interest.status == "open")
+        .group_by(Interest.need_id))
+    return {need_id: count for need_id, count in rows}
+
+
+def offers_of_organisations(session: Session, organisation_ids: list[int], *,
+                            published_only: bool = True) -> list[Offer]:
+    """The offers of some organisations (only the published ones unless told otherwise),
+    newest first (one statement)."""
+    if not organisation_ids:
+        return []
+    stmt = select(Offer).where(Offer.organisation_id.in_(organisation_ids))
+    if published_only:
+        stmt = stmt.where(Offer.status == "published")
+    return list(session.scalars(stmt.order_by(Offer.created_at.desc(), Offer.id.desc())))
+
+
+def best_opportunities(session: Session, organisation_ids: list[int],
+                       limit: int = 5) -> list[tuple[Match, Need]]:
+    """The best-fitting open needs of the organisations (dashboard; one statement)."""
+    if not organisation_ids:
+        return []
+    rows = session.execute(
+        select(Match, Need).join(Need, Need.id == Match.need_id)
+        .where(Match.organisation_id.in_(organisation_ids), Match.best_for_org.is_(True),
+               Need.status == "open", or_(Need.deadline.is_(None), Need.deadline >= today()))
+        .order_by(Match.score.desc(), Need.id.desc()).limit(limit)).all()
+    return [(m, n) for m, n in rows]
+
+
+def undecided_interests(session: Session, region_codes: list[str],
+                        limit: int = 5) -> list[tuple[Interest, Need]]:
+    """Interests waiting for the regions' decision, oldest first (dashboard; one statement)."""
+    if not region_codes:
+        return []
+    rows = session.execute(
+        select(Interest, Need).join(Need, Need.id == Interest.need_id)
+        .where(Interest.region_code.in_(region_codes), Interest.status == "open")
+        .order_by(Interest.created_at.asc(), Interest.id.asc()).limit(limit)).all()
+    return [(i, n) for i, n in rows]
+
+
+def collaboration_for_interest(session: Session, interest_id: int) -> Collaboration | None:
+    """The collaboration an accepted interest became, if any."""
+    return session.scalar(select(Collaboration).where(
+        Collaboration.interest_id == interest_id))

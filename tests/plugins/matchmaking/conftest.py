@@ -4,16 +4,36 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.api.helpers import ApiClient
 from tests.bus.conftest import bus_app, make_bus_app  # noqa: F401
 from tests.conftest import Account, Factory
+from tests.web.conftest import browser  # noqa: F401
+
+CATALOGUE = (Path(__file__).resolve().parents[3] / "plugins" / "matchmaking" / "translations"
+             / "id" / "LC_MESSAGES" / "messages.po")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def matchmaking_translations() -> None:
+    """Compile the plugin's Indonesian catalogue (``make translations`` does the same), so the
+    pages really are in Indonesian."""
+    mo_path = CATALOGUE.with_suffix(".mo")
+    if mo_path.exists() and mo_path.stat().st_mtime >= CATALOGUE.stat().st_mtime:
+        return
+    with CATALOGUE.open("rb") as fh:
+        catalog = read_po(fh)
+    with mo_path.open("wb") as fh:
+        write_mo(fh, catalog)
 
 
 @pytest.fixture(autouse=True)
