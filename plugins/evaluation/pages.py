@@ -167,7 +167,7 @@ def _cycle_page(year: int, errors: list[str] | None = None, status: int = 200):
     cycle = services.visible_cycle(db, actor, year)
     rows = []
     if results.results_visible(actor, cycle):
-        rows = results.result_rows(db, actor, year)[1]
+        rows = results.rows_of(db, cycle)
     evaluators = directory.list_evaluators(db) if actor and actor.is_admin else []
     mine = {a.participant_id: a for a, _p, _c in assessment.assignments_for(db, actor)} \
         if actor else {}
@@ -228,7 +228,7 @@ def _region_page(year: int, code: str, errors: list[str] | None = None, status: 
         form=request.form if form is None else form,
         editable=manage and data["cycle"].status == "self_assessment"
         and data["status"] != "submitted",
-        surveys=surveys.surveys_of(db, actor, year, code) if manage else [],
+        surveys=surveys.survey_counts(db, data["participant"]) if manage else [],
         manage=manage, tokens=tokens or [], component_labels=services.COMPONENT_LABELS,
         dimension_labels=taxonomy.DIMENSION_LABELS,
         survey_url=lambda t: url_for("evaluation.survey", token=t, _external=True),

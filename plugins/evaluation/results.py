@@ -233,9 +233,14 @@ def result_rows(session: Session, actor: Principal | None, year: int) -> tuple[C
         dict[str, Any]]]:
     """The ranking of a cycle (one statement)."""
     cycle = _visible_results_cycle(session, actor, year)
+    return cycle, rows_of(session, cycle)
+
+
+def rows_of(session: Session, cycle: Cycle) -> list[dict[str, Any]]:
+    """The ranking of a cycle whose results the caller may see (one statement)."""
     rows = session.scalars(select(Participant).where(Participant.cycle_id == cycle.id)
                            .order_by(Participant.rank, Participant.region_name))
-    return cycle, [_payload(cycle, p) for p in rows]
+    return [_payload(cycle, p) for p in rows]
 
 
 def region_result(session: Session, actor: Principal | None, year: int,

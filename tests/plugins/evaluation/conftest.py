@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -19,6 +22,20 @@ from tests.conftest import Account, Factory
 
 BANDUNG, SURABAYA = "32.73", "35.78"
 YEAR = 2024
+CATALOGUE = (Path(__file__).resolve().parents[3] / "plugins" / "evaluation" / "translations"
+             / "id" / "LC_MESSAGES" / "messages.po")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def evaluation_translations() -> None:
+    """Compile the plugin's Indonesian catalogue (``make translations`` does the same)."""
+    mo_path = CATALOGUE.with_suffix(".mo")
+    if mo_path.exists() and mo_path.stat().st_mtime >= CATALOGUE.stat().st_mtime:
+        return
+    with CATALOGUE.open("rb") as fh:
+        catalog = read_po(fh)
+    with mo_path.open("wb") as fh:
+        write_mo(fh, catalog)
 
 
 @pytest.fixture(autouse=True)
