@@ -48,7 +48,10 @@ class SinergiGroup(click.Group):
             app = create_app()
         except Exception:  # noqa: BLE001 - core commands must work even if the app cannot start
             return
+        before = set(self.commands)
         app.extensions["sinergi.plugins"].call("register_commands", cli=self)
+        for name in set(self.commands) - before:
+            _run_in_app_context(self.commands[name], app)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
@@ -60,6 +63,28 @@ class SinergiGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         self._load_plugin_commands()
         return super().list_commands(ctx)
+
+
+def _run_in_app_context(command: click.Command, app: Flask) -> None:
+    """Plugin commands run inside the application context: ``flask.current_app`` and
+    ``core.plugin.db_session()`` work in them."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _run_in_app_context(sub, app)
+    callback = command.callback
+    if callback is None:
+        return
+
+    def in_context(*args: object, **kwargs: object) -> object:
+        with app.app_context():
+            try:
+                result = callback(*args, **kwargs)
+                app.extensions["sinergi.db"].session.commit()
+                return result
+            finally:
+                app.extensions["sinergi.db"].remove()
+
+    command.callback = in_context
 
 
 @click.group(cls=SinergiGroup)

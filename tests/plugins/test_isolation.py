@@ -90,7 +90,7 @@ def test_cli_lists_plugins_with_failures(app, tmp_path, monkeypatch):
     assert rows["recorder"]["handlers"] == ["recorder.record"]
     assert rows["recorder"]["hooks"] == [
         "config_schema", "load_demo_data", "nav_items", "page_slot", "register_blueprints",
-        "register_event_handlers", "register_migrations",
+        "register_commands", "register_event_handlers", "register_migrations",
     ]
     text = CliRunner().invoke(main, ["plugins"]).output
     assert "hook_error" in text and "[failed]" in text and "error in register_blueprints" in text
@@ -137,3 +137,17 @@ def test_plugin_nav_items_and_page_slots(tolerant_app, factory):
         session["user_id"] = officer.user_id
     dashboard = client.get("/dashboard").get_data(as_text=True)
     assert "&lt;b&gt;escaped&lt;/b&gt;" in dashboard  # plain strings are escaped
+
+
+def test_plugin_commands_run_in_the_app_context(app, tmp_path, monkeypatch):
+    monkeypatch.setenv("SINERGI_ENV", "test")
+    monkeypatch.setenv("SINERGI_DATABASE_URL", app.config["DATABASE_URL"])
+    monkeypatch.setenv("SINERGI_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("SINERGI_PLUGIN_MODULES", json.dumps([RECORDER]))
+    monkeypatch.setenv("SINERGI_ENABLED_PLUGINS", "[]")
+    from core.cli import SinergiGroup
+
+    group = SinergiGroup(name="sinergi", commands=dict(main.commands))
+    result = CliRunner().invoke(group, ["recorder-count"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "effects: 0 (greeting halo)"
