@@ -30,7 +30,7 @@ KNOWN_RANGES = {
     "internet_penetration": (0.0, 100.0),
 }
 MAX_ROWS = 100_000
-YEAR_RE = re.compile(r"-?[0-9]{1,6}")
+YEAR_RE = re.compile(r"-?[0-9]{1,30}")
 
 
 @dataclass

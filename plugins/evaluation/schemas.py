@@ -10,6 +10,8 @@ from plugins.evaluation.scoring import COMPONENTS
 YEAR = validate.Range(min=2000, max=2100)
 REGION = validate.Regexp(r"^\d{2}\.\d{2}$")
 POSITION = validate.Range(min=0, max=1_000_000)
+#: Row ids fit a 64-bit integer on every database (SQLite refuses larger Python ints).
+ID = validate.Range(min=1, max=2**63 - 1)
 Score = fields.Float(allow_none=True)
 
 
@@ -107,14 +109,14 @@ ParticipantPage = page_schema(ParticipantSchema, "EvaluationParticipantPage")
 
 
 class SelfValueInSchema(Schema):
-    indicator_id = fields.Integer(required=True, strict=True)
+    indicator_id = fields.Integer(required=True, strict=True, validate=ID)
     value = fields.String(validate=validate.Length(max=5000))
     evidence = fields.String(validate=validate.Length(max=20000))
     links = fields.List(fields.String(validate=validate.Length(max=500)))
 
 
 class RealisationInSchema(Schema):
-    programme_id = fields.Integer(required=True, strict=True)
+    programme_id = fields.Integer(required=True, strict=True, validate=ID)
     percent = fields.Integer(required=True, strict=True)
 
 
@@ -183,12 +185,12 @@ class Base64Bytes(fields.Field):
 class EvidenceUploadSchema(Schema):
     filename = fields.String(required=True, validate=validate.Length(min=1, max=200))
     content_base64 = Base64Bytes(required=True)
-    indicator_id = fields.Integer(allow_none=True, strict=True)
+    indicator_id = fields.Integer(allow_none=True, strict=True, validate=ID)
 
 
 class AssignmentInSchema(Schema):
     region_code = fields.String(required=True, validate=REGION)
-    assessor_id = fields.Integer(required=True, strict=True)
+    assessor_id = fields.Integer(required=True, strict=True, validate=ID)
     lead = fields.Boolean(load_default=False)
 
 
@@ -222,7 +224,7 @@ class DeclarationSchema(Schema):
 
 
 class ScoreInSchema(Schema):
-    indicator_id = fields.Integer(required=True, strict=True)
+    indicator_id = fields.Integer(required=True, strict=True, validate=ID)
     score = fields.Raw(required=True)
     note = fields.String(load_default="", validate=validate.Length(max=5000))
 
@@ -234,7 +236,7 @@ class ScoresInSchema(Schema):
 
 
 class FinalInSchema(Schema):
-    indicator_id = fields.Integer(required=True, strict=True)
+    indicator_id = fields.Integer(required=True, strict=True, validate=ID)
     score = fields.Raw(required=True)
     reason = fields.String(required=True, validate=validate.Length(max=5000))
 
@@ -286,7 +288,7 @@ class ReconciliationSchema(Schema):
 
 
 class SurveyInSchema(Schema):
-    programme_id = fields.Integer(required=True, strict=True)
+    programme_id = fields.Integer(required=True, strict=True, validate=ID)
 
 
 class SurveySchema(Schema):

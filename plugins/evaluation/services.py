@@ -8,6 +8,7 @@ Assessment, surveys, results, evidence files and external indicators have their 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -44,6 +45,8 @@ PHASES = ("self_assessment", "assessment", "survey")
 MAX_LINKS = 10
 #: Larger numbers are refused before any arithmetic (``1e999`` would overflow the context).
 MAX_NUMBER = Decimal(10) ** 9
+#: Plain decimal numbers in ASCII digits, with a point or a comma (``3``, ``3.5``, ``3,25``).
+NUMBER_RE = re.compile(r"[+-]?[0-9]{1,12}(?:[.,][0-9]{1,12})?")
 MAX_TITLE = 200
 MAX_POSITION = 1_000_000
 DEFAULTS: dict[str, Any] = {
@@ -83,8 +86,11 @@ def from_centi(value: int | None) -> Decimal | None:
 
 def parse_decimal(raw: Any, field: str) -> Decimal:
     """A score with at most two decimals (``3``, ``3.5``, ``"3,25"``)."""
+    text = str(raw).strip()
+    if isinstance(raw, bool) or not NUMBER_RE.fullmatch(text):
+        raise ValidationFailed(errors={field: [_l("Enter a number.")]})
     try:
-        value = Decimal(str(raw).replace(",", ".").strip())
+        value = Decimal(text.replace(",", "."))
     except (InvalidOperation, ValueError):
         raise ValidationFailed(errors={field: [_l("Enter a number.")]}) from None
     if not value.is_finite() or abs(value) > MAX_NUMBER:
