@@ -8,7 +8,6 @@ from typing import Any
 from flask import Response, request, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
 
 from core.plugin import (
     ValidationFailed,
@@ -62,14 +61,8 @@ class Cycles(MethodView):
     @blp.response(200, s.CyclePage)
     def get(self, args: dict[str, Any]):
         """Evaluation cycles (drafts only for admins), newest first."""
-        actor = current_principal()
-        counts = (select(Participant.cycle_id, func.count().label("n"))
-                  .group_by(Participant.cycle_id).subquery())
-        stmt = select(Cycle, counts.c.n).outerjoin(counts, counts.c.cycle_id == Cycle.id)
-        if not (actor and actor.is_admin):
-            stmt = stmt.where(Cycle.status != "draft")
         options = page_options(args, "-year")
-        stmt = stmt.order_by(Cycle.year.desc() if options["descending"] else Cycle.year)
+        stmt = services.cycles_stmt(current_principal(), descending=options["descending"])
         page = paginate(db_session(), stmt, options["page"], options["per_page"])
         for cycle, n in page.items:
             cycle.participant_count = n or 0

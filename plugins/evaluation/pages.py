@@ -57,15 +57,7 @@ def slot(name: str, context: dict[str, Any]) -> Any:
     """On a region's page: its latest published evaluation result."""
     if name != "region":
         return None
-    from sqlalchemy import select
-
-    from plugins.evaluation.models import Cycle, Participant
-
-    row = db_session().execute(
-        select(Cycle.year, Participant.index_centi, Participant.rank, Participant.ranked_of)
-        .join(Participant, Participant.cycle_id == Cycle.id)
-        .where(Participant.region_code == context["region_code"], Cycle.status == "published")
-        .order_by(Cycle.year.desc()).limit(1)).first()
+    row = results.latest_published(db_session(), context["region_code"])
     if row is None:
         return None
     year, index, rank, of = row

@@ -203,6 +203,16 @@ def publish_cycle(session: Session, actor: Principal | None, year: int,
 # ---------------------------------------------------------------- reading results
 
 
+def latest_published(session: Session, region_code: str) -> tuple[int, int, int, int] | None:
+    """(year, index in hundredths, rank, of) of the region's latest published result."""
+    row = session.execute(
+        select(Cycle.year, Participant.index_centi, Participant.rank, Participant.ranked_of)
+        .join(Participant, Participant.cycle_id == Cycle.id)
+        .where(Participant.region_code == region_code, Cycle.status == "published")
+        .order_by(Cycle.year.desc()).limit(1)).first()
+    return None if row is None else tuple(row)  # type: ignore[return-value]
+
+
 def results_visible(actor: Principal | None, cycle: Cycle) -> bool:
     return cycle.status == "published" or (
         cycle.status == "completed" and actor is not None and actor.is_admin)

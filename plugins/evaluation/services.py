@@ -159,6 +159,17 @@ def participants_stmt(actor: Principal | None, year: int, *, descending: bool = 
             .where(*visible_clause(actor, year)).order_by(*order))
 
 
+def cycles_stmt(actor: Principal | None, *, descending: bool = True):
+    """The statement listing the cycles the actor may see with their number of participants
+    (one statement, for pagination)."""
+    counts = (select(Participant.cycle_id, func.count().label("n"))
+              .group_by(Participant.cycle_id).subquery())
+    stmt = select(Cycle, counts.c.n).outerjoin(counts, counts.c.cycle_id == Cycle.id)
+    if not (actor and actor.is_admin):
+        stmt = stmt.where(Cycle.status != "draft")
+    return stmt.order_by(Cycle.year.desc() if descending else Cycle.year)
+
+
 def list_cycles(session: Session, actor: Principal | None) -> list[Cycle]:
     stmt = select(Cycle).order_by(Cycle.year.desc())
     if not (actor and actor.is_admin):

@@ -30,14 +30,17 @@ def _upload(user: WebUser, data: bytes, name: str, indicator: str = "", **kwargs
 
 
 def _stored(app, db) -> tuple[int, int]:
+    """Evidence rows, and files in this cycle's folder (the instance folder may be shared)."""
     with db.begin() as session:
         rows = session.scalar(select(func.count()).select_from(EvidenceFile))
-    folder = Path(app.instance_path) / "evaluation" / "evidence"
-    files = sum(1 for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
-    return rows, files
+    folder = Path(app.instance_path) / "evaluation" / "evidence" / str(YEAR) / BANDUNG
+    return rows, sum(1 for p in folder.glob("*") if p.is_file()) if folder.exists() else 0
 
 
 def test_evidence_upload_through_the_page(app, db, flow, world):
+    folder = Path(app.instance_path) / "evaluation" / "evidence" / str(YEAR) / BANDUNG
+    for leftover in folder.glob("*") if folder.exists() else []:
+        leftover.unlink()  # from an earlier test sharing the instance folder
     flow.create()
     flow.action("open")
     officer = _login(app, world.officers[BANDUNG])
