@@ -308,7 +308,8 @@ def _transition(session: Session, actor: Principal | None, year: int, expected: 
     cycle = get_cycle(session, year)
     if cycle.status != expected:
         raise Conflict(_l("The cycle is in phase '%(status)s'; this step needs '%(expected)s'.",
-                          status=cycle.status, expected=expected))
+                          status=STATUS_LABELS.get(cycle.status, cycle.status),
+                          expected=STATUS_LABELS.get(expected, expected)))
     bump_version(session, Cycle, cycle, expected_version)
     cycle.status = target
     cycle.updated_at = utcnow()
