@@ -28,6 +28,11 @@ def only(db, model):
     return rows[0]
 
 
+def has(db, model) -> bool:
+    with db.begin() as session:
+        return session.scalar(select(model.id).limit(1)) is not None
+
+
 def test_need_to_collaboration_through_the_pages(make_bus_app, factory) -> None:
     app = make_bus_app()
     db = app.extensions["sinergi.db"]
@@ -65,7 +70,7 @@ def test_need_to_collaboration_through_the_pages(make_bus_app, factory) -> None:
     # Nothing is computed in the web request; the worker does it.
     assert partner.get("/opportunities").status_code == 200
     assert "Sistem peringatan dini banjir" not in text_of(partner.get("/opportunities"))
-    drain(app, until=lambda: False, seconds=4)
+    drain(app, until=lambda: has(db, Match), seconds=10)
     assert only(db, Match).offer_id == offer.id
 
     feed = text_of(partner.get("/opportunities"))
@@ -125,4 +130,3 @@ def test_need_to_collaboration_through_the_pages(make_bus_app, factory) -> None:
     assert "Pihak lain telah memindahkan tahapan" in text_of(stale)
     assert "MoU no. 12" in stale.text
     assert only(db, Collaboration).stage == "meeting"
-    drain(app, until=lambda: False, seconds=2)

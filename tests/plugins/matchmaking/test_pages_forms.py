@@ -275,3 +275,52 @@ def test_public_list_slots_and_menus(app, browser, api: ApiClient, sides: Sides,
     assert "Kebutuhan daerah kami" in text_of(officer.get("/needs/mine"))
     english = text_of(officer.get("/needs/mine?lang=en"))
     assert "Our region's needs" in english and "Suggested partners" in english
+
+
+def test_officer_of_two_regions_and_member_of_two_organisations(app, browser, factory, db,
+                                                                api: ApiClient) -> None:
+    from core.orgs import services as orgs
+    from core.orgs.models import Membership
+
+    officer = factory.officer("32.73")
+    with db.begin() as session:
+        surabaya = orgs.government_org_for(session, factory.system, "35.78")
+        session.add(Membership(user_id=officer.user_id, organisation_id=surabaya.id,
+                               role="member"))
+    officer = factory.account(officer.user_id, officer.token)
+    partner, first_org = factory.partner("business", name="PT Satu")
+    with db.begin() as session:
+        second_org = orgs.create_organisation(session, partner.principal, type="academia",
+                                              name="Lab Dua").id
+    partner = factory.account(partner.user_id, partner.token)
+
+    user = browser(officer)
+    form = user.get("/needs/new")
+    assert 'name="region_code"' in form.text and "Kota Surabaya" in text_of(form)
+    data = {"title": "Sensor banjir Surabaya", "dimension": "environment",
+            "description": "Sensor muka air sungai dan peringatan dini banjir."}
+    unchosen = user.post("/needs/new", data=data)
+    assert unchosen.status_code == 422 and "Pilih salah satu daerah Anda." in text_of(unchosen)
+    assert user.post("/needs/new", data={**data, "region_code": "35.78"}).status_code == 303
+    with db.begin() as session:
+        need = session.scalar(select(Need))
+    assert need.region_code == "35.78"
+    assert "Kota Surabaya" in text_of(user.get("/needs/mine"))
+
+    created(api.post("/offers", partner, offer_body(organisation_id=second_org,
+                                                    national=True, provinces=[])))
+    compute(app, need.id)
+    member = browser(partner)
+    assert "Sensor banjir Surabaya" not in text_of(member.get("/opportunities"))  # PT Satu
+    other = member.get(f"/opportunities?organisation_id={second_org}")
+    assert "Sensor banjir Surabaya" in text_of(other) and "Lab Dua" in text_of(other)
+    refused = member.post(f"/needs/{need.id}/interest", data={"message": "Kami bisa."})
+    assert refused.status_code == 422
+    assert "Anda tergabung dalam beberapa organisasi" in text_of(refused)
+    assert "Kami bisa." in refused.text
+    sent = member.post(f"/needs/{need.id}/interest",
+                       data={"message": "Kami bisa.", "organisation_id": str(second_org)})
+    assert sent.status_code == 303
+    with db.begin() as session:
+        assert session.scalar(select(Interest)).organisation_id == second_org
+    assert first_org != second_org
