@@ -74,8 +74,10 @@ def _init_plugins(app: Flask, settings: dict[str, Any]) -> PluginHost:
     app.extensions["sinergi.plugins"] = host
     app.extensions["sinergi.migration_dirs"] = list(host.migration_dirs().values())
     app.extensions["sinergi.dormant_migration_dirs"] = host.dormant_migration_dirs()
+    # Catalogues merge, later ones winning: core comes last so that a plugin's catalogue never
+    # changes the wording of core's own messages.
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
-        [str(Path(app.root_path) / "translations"), *host.translation_dirs()]
+        [*host.translation_dirs(), str(Path(app.root_path) / "translations")]
     )
     # Every session of this app validates events against this app's registry.
     app.extensions["sinergi.db"].session_factory.configure(info={"sinergi.events": registry})
