@@ -16,6 +16,7 @@ folder by default, ``pyamqp://`` for RabbitMQ.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,3 +151,73 @@ def publish(producer: Producer, exchange: Exchange, routing_key: str,
         headers=headers or {},
         retry=False,
     )
+
+
+class NackedError(RuntimeError):
+    """The broker refused (nacked) a published message."""
+
+
+class BatchPublisher:
+    """Publishes many messages, then waits once for all their publisher confirms.
+
+    Waiting for each confirm before the next publish caps a connection at one broker round trip
+    (and, for durable queues, one disk sync) per message; here a batch costs about one. On AMQP
+    the connection is opened without kombu's per-message ``confirm_publish``; the channel is put
+    in confirm mode and acks (``multiple`` or not) are collected from ``basic_ack``/``basic_nack``
+    events. Other transports have no confirms: :meth:`wait` returns at once.
+    """
+
+    def __init__(self, settings: BusSettings):
+        options = {k: v for k, v in settings.transport_options.items() if k != "confirm_publish"}
+        self.connection = connect(BusSettings(
+            url=settings.url, namespace=settings.namespace, transport_options=options,
+            quorum_queues=settings.quorum_queues, delivery_limit=settings.delivery_limit))
+        self.confirms = False
+        self._next_tag = 1
+        self._outstanding: set[int] = set()
+        self._nacked = 0
+
+    def __enter__(self) -> BatchPublisher:
+        self.connection.ensure_connection(max_retries=1)
+        channel = self.connection.default_channel
+        if hasattr(channel, "confirm_select") and hasattr(channel, "events"):
+            channel.confirm_select()
+            channel.events["basic_ack"].add(self._on_ack)
+            channel.events["basic_nack"].add(self._on_nack)
+            self.confirms = True
+        self.producer = Producer(channel)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.connection.release()
+
+    def _settle(self, tag: int, multiple: bool) -> int:
+        settled = {t for t in self._outstanding if t <= tag} if multiple else {tag}
+        self._outstanding -= settled
+        return len(settled)
+
+    def _on_ack(self, delivery_tag: int, multiple: bool) -> None:
+        self._settle(delivery_tag, multiple)
+
+    def _on_nack(self, delivery_tag: int, multiple: bool) -> None:
+        self._nacked += self._settle(delivery_tag, multiple)
+
+    def publish(self, exchange: Exchange, routing_key: str, envelope: dict[str, Any]) -> None:
+        """Publish without waiting (see :func:`publish` for the message's properties)."""
+        publish(self.producer, exchange, routing_key, envelope)
+        if self.confirms:
+            self._outstanding.add(self._next_tag)
+            self._next_tag += 1
+
+    def wait(self, timeout: float = 30.0) -> None:
+        """Return when the broker confirmed everything published; raise if it refused any
+        (:class:`NackedError`) or did not answer in ``timeout`` seconds (``TimeoutError``)."""
+        deadline = time.monotonic() + timeout
+        while self._outstanding:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"{len(self._outstanding)} publish(es) not confirmed")
+            self.connection.drain_events(timeout=remaining)
+        if self._nacked:
+            nacked, self._nacked = self._nacked, 0
+            raise NackedError(f"the broker refused {nacked} message(s)")

@@ -45,16 +45,40 @@ class HandledEvent(Base):
     handled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-def _insert(session: Session) -> Any:
-    """``INSERT`` with ``ON CONFLICT`` for the session's database (PostgreSQL or SQLite)."""
+_STATEMENTS: dict[tuple[str, str], Any] = {}
+_KEY = ["event_id", "handler"]
+
+
+def _statement(session: Session, kind: str) -> Any:
+    """The ``INSERT … ON CONFLICT`` statements for the session's database, built once."""
     dialect = session.get_bind().dialect.name
+    cached = _STATEMENTS.get((dialect, kind))
+    if cached is not None:
+        return cached
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover - the two supported databases
         raise NotImplementedError(f"no upsert for {dialect}")
-    return insert(EventDelivery)
+    stmt = insert(EventDelivery)
+    if kind == "pending":
+        # A new publication of a pending delivery moves its clock; others stay as they are.
+        stmt = stmt.on_conflict_do_update(
+            index_elements=_KEY,
+            set_={"published_at": stmt.excluded.published_at,
+                  "updated_at": stmt.excluded.updated_at},
+            where=EventDelivery.status == "pending",
+        )
+    elif kind == "done":
+        stmt = stmt.on_conflict_do_update(
+            index_elements=_KEY,
+            set_={"status": "done", "updated_at": stmt.excluded.updated_at},
+        )
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=_KEY)
+    _STATEMENTS[(dialect, kind)] = stmt
+    return stmt
 
 
 def add_pending(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -62,13 +86,7 @@ def add_pending(session: Session, rows: list[dict[str, Any]]) -> None:
     publication time; any other is left as it is: a worker may have recorded it done already,
     e.g. after an earlier relay published the event and was killed before its commit."""
     if rows:
-        stmt = _insert(session).values(rows)
-        session.execute(stmt.on_conflict_do_update(
-            index_elements=["event_id", "handler"],
-            set_={"published_at": stmt.excluded.published_at,
-                  "updated_at": stmt.excluded.updated_at},
-            where=EventDelivery.status == "pending",
-        ))
+        session.connection().execute(_statement(session, "pending"), rows)
 
 
 def ensure_delivery(session: Session, event_id: str, handler: str, event_type: str,
@@ -80,14 +98,22 @@ def ensure_delivery(session: Session, event_id: str, handler: str, event_type: s
     updates the row, where a plain ``UPDATE`` would miss it and the relay's commit would leave
     the delivery pending although it was handled."""
     now = now or utcnow()
-    stmt = _insert(session).values(
-        event_id=event_id, handler=handler, event_type=event_type, status=status, attempts=0,
-        last_error="", published_at=now, updated_at=now,
-    )
-    index = ["event_id", "handler"]
-    if status == "done":
-        stmt = stmt.on_conflict_do_update(index_elements=index,
-                                          set_={"status": "done", "updated_at": now})
-    else:
-        stmt = stmt.on_conflict_do_nothing(index_elements=index)
-    session.execute(stmt)
+    kind = "done" if status == "done" else "exists"
+    session.connection().execute(_statement(session, kind), {
+        "event_id": event_id, "handler": handler, "event_type": event_type, "status": status,
+        "attempts": 0, "last_error": "", "next_attempt_at": None, "published_at": now,
+        "updated_at": now,
+    })
+
+
+def mark_done(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Mark deliveries done (``event_id``, ``handler``, ``event_type`` each), creating any the
+    relay has not committed yet (see :func:`ensure_delivery`), in one statement."""
+    if not rows:
+        return
+    now = utcnow()
+    session.connection().execute(_statement(session, "done"), [
+        {**row, "status": "done", "attempts": 0, "last_error": "", "next_attempt_at": None,
+         "published_at": now, "updated_at": now}
+        for row in rows
+    ])

@@ -42,18 +42,24 @@ class OutboxEvent(Base):
 
     def envelope(self) -> dict[str, Any]:
         """The CloudEvents 1.0 structured-mode JSON object for this event."""
-        return {
-            "specversion": SPEC_VERSION,
-            "id": self.id,
-            "source": self.source,
-            "type": self.type,
-            "subject": self.subject,
-            "time": self.time.isoformat().replace("+00:00", "Z"),
-            "datacontenttype": "application/json",
-            "dataschema": f"/api/v1/events/types/{self.type}",
-            "sequence": self.sequence,
-            "data": self.data,
-        }
+        return to_envelope(self)
+
+
+def to_envelope(row: Any) -> dict[str, Any]:
+    """The CloudEvents envelope of an outbox row (an :class:`OutboxEvent` or a result row with
+    its columns)."""
+    return {
+        "specversion": SPEC_VERSION,
+        "id": row.id,
+        "source": row.source,
+        "type": row.type,
+        "subject": row.subject,
+        "time": row.time.isoformat().replace("+00:00", "Z"),
+        "datacontenttype": "application/json",
+        "dataschema": f"/api/v1/events/types/{row.type}",
+        "sequence": row.sequence,
+        "data": row.data,
+    }
 
 
 def record_event(

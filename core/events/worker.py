@@ -23,12 +23,12 @@ from typing import Any
 from flask import Flask
 from kombu import Consumer, Producer
 from kombu.message import Message
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from core.db import Database, utcnow
 from core.events.bus import BusSettings, Topology, connect, publish
-from core.events.ledger import EventDelivery, HandledEvent, ensure_delivery
+from core.events.ledger import EventDelivery, HandledEvent, ensure_delivery, mark_done
 from core.events.outbox import OutboxEvent, record_event
 from core.plugin.types import Event, HandlerContext
 from core.plugins import BoundHandler
@@ -36,6 +36,7 @@ from core.plugins import BoundHandler
 log = logging.getLogger(__name__)
 
 SWEEP_BATCH = 500
+_HANDLED = insert(HandledEvent.__table__)
 
 
 def backoff_seconds(attempt: int, base: float, maximum: float) -> float:
@@ -66,6 +67,7 @@ class Worker:
         self.stats = {"handled": 0, "duplicate": 0, "failed": 0, "dead": 0, "invalid": 0,
                       "republished": 0}
         self._producer: Producer | None = None
+        self._received: list[tuple[str, Message]] = []
 
     # ------------------------------------------------------------ applying one event
 
@@ -74,32 +76,64 @@ class Worker:
 
     def apply(self, key: str, event: Event) -> str:
         """Run one handler for one event; returns handled, duplicate, failed or dead."""
-        bound = self.handlers[key]
+        return self.apply_batch([(key, event)])[0]
+
+    def apply_batch(self, items: list[tuple[str, Event]]) -> list[str]:
+        """Run handlers for several events in one transaction, each in its own savepoint.
+
+        Each event's idempotency record, effects and 'done' mark are kept or rolled back
+        together (its savepoint); one commit makes the whole batch durable, so a database that
+        syncs every commit to disk pays that once per batch instead of once per event. A failing
+        handler rolls back its savepoint only; its failure is recorded after the commit. Returns
+        one outcome per item: handled, duplicate, failed or dead.
+        """
+        outcomes: list[str | None] = [None] * len(items)
+        failures: list[tuple[int, Exception]] = []
         session = self.db.write_session()
         try:
-            try:
-                session.add(HandledEvent(event_id=event.id, handler=key, handled_at=utcnow()))
-                session.flush()
-            except IntegrityError:
-                session.rollback()
-                return "duplicate"
-            delivery = session.get(EventDelivery, (event.id, key))
-            attempt = (delivery.attempts if delivery else 0) + 1
-            ctx = HandlerContext(
-                session=session,
-                config=self.host.config_for(bound.plugin),
-                attempt=attempt,
-                emit=functools.partial(record_event, session),
-            )
-            bound.handler.func(event, ctx)
-            ensure_delivery(session, event.id, key, event.type, status="done")
+            attempts = {(event_id, handler): n for event_id, handler, n in session.execute(
+                select(EventDelivery.event_id, EventDelivery.handler, EventDelivery.attempts)
+                .where(
+                    EventDelivery.event_id.in_({event.id for _, event in items}),
+                    EventDelivery.handler.in_({key for key, _ in items}))
+            )} if items else {}
+            done: list[dict[str, Any]] = []
+            for index, (key, event) in enumerate(items):
+                bound = self.handlers[key]
+                savepoint = session.begin_nested()
+                try:
+                    # Through the session: that emits the savepoint (SQLAlchemy opens it lazily).
+                    session.execute(_HANDLED, {"event_id": event.id, "handler": key,
+                                               "handled_at": utcnow()})
+                except IntegrityError:
+                    savepoint.rollback()
+                    outcomes[index] = "duplicate"
+                    continue
+                try:
+                    ctx = HandlerContext(
+                        session=session,
+                        config=self.host.config_for(bound.plugin),
+                        attempt=attempts.get((event.id, key), 0) + 1,
+                        emit=functools.partial(record_event, session),
+                    )
+                    bound.handler.func(event, ctx)
+                    savepoint.commit()
+                    outcomes[index] = "handled"
+                    done.append({"event_id": event.id, "handler": key, "event_type": event.type})
+                except Exception as exc:  # noqa: BLE001 - a handler's failure is recorded
+                    savepoint.rollback()
+                    failures.append((index, exc))
+            mark_done(session, done)
             session.commit()
-            return "handled"
-        except Exception as exc:  # noqa: BLE001 - a handler's failure is recorded, not fatal
+        except BaseException:
             session.rollback()
-            return self.record_failure(key, event, exc)
+            raise
         finally:
             session.close()
+        for index, exc in failures:
+            key, event = items[index]
+            outcomes[index] = self.record_failure(key, event, exc)
+        return [outcome or "failed" for outcome in outcomes]
 
     def record_failure(self, key: str, event: Event, error: BaseException) -> str:
         """Count a failed attempt: schedule a retry, or mark the delivery dead."""
@@ -140,22 +174,35 @@ class Worker:
     # ------------------------------------------------------------ messages
 
     def on_message(self, key: str, message: Message) -> None:
-        """kombu callback: decode the CloudEvent, apply the handler, always acknowledge."""
-        try:
-            body = message.body
-            envelope = json.loads(body.decode() if isinstance(body, bytes) else body)
-            event = Event.from_envelope(envelope)
-        except Exception as exc:  # noqa: BLE001 - undecodable message: park it, go on
-            self.stats["invalid"] += 1
-            log.error("handler %s: undecodable message dropped to dead letter: %s", key, exc)
-            if self._producer is not None:
-                self._producer.publish(message.body, exchange=self.topology.dead,
-                                       routing_key="", headers={"x-sinergi-handler": key})
-            message.ack()
+        """kombu callback: collect the message; :meth:`process_received` applies the batch."""
+        self._received.append((key, message))
+
+    def process_received(self) -> None:
+        """Decode and apply the collected messages in one batch, then acknowledge them all."""
+        received, self._received = self._received, []
+        items: list[tuple[str, Event]] = []
+        messages: list[Message] = []
+        for key, message in received:
+            try:
+                body = message.body
+                envelope = json.loads(body.decode() if isinstance(body, bytes) else body)
+                event = Event.from_envelope(envelope)
+            except Exception as exc:  # noqa: BLE001 - undecodable message: park it, go on
+                self.stats["invalid"] += 1
+                log.error("handler %s: undecodable message dropped to dead letter: %s", key, exc)
+                if self._producer is not None:
+                    self._producer.publish(message.body, exchange=self.topology.dead,
+                                           routing_key="", headers={"x-sinergi-handler": key})
+                message.ack()
+                continue
+            items.append((key, event))
+            messages.append(message)
+        if not items:
             return
-        outcome = self.apply(key, event)
-        self.stats[outcome] += 1
-        message.ack()
+        for outcome in self.apply_batch(items):
+            self.stats[outcome] += 1
+        for message in messages:
+            message.ack()
 
     # ------------------------------------------------------------ sweeping
 
@@ -259,6 +306,7 @@ class Worker:
             for consumer in consumers:
                 consumer.consume()
             next_sweep = time.monotonic()
+            self._received = []
             try:
                 while not done():
                     if time.monotonic() >= next_sweep:
@@ -269,6 +317,11 @@ class Worker:
                         continue
                     with contextlib.suppress(TimeoutError):
                         conn.drain_events(timeout=0.2)
+                        # Take what else has arrived already (up to the prefetch windows),
+                        # without waiting, and apply it as one batch.
+                        while len(self._received) < self.prefetch * len(consumers):
+                            conn.drain_events(timeout=0)
+                    self.process_received()
             finally:
                 for consumer in consumers:
                     with contextlib.suppress(Exception):

@@ -97,6 +97,9 @@ class BusStack:
     database_url: str = ""  # empty: SQLite in the instance folder
     broker_url: str = ""  # empty: kombu filesystem under the instance folder
     extra: dict[str, Any] = field(default_factory=dict)
+    #: configuration environment: ``test`` (config/test.toml: quick retries and sweeps) or
+    #: ``development`` (the defaults of config/default.toml)
+    env: str = "test"
     namespace: str = field(default_factory=lambda: f"chaos-{uuid.uuid4().hex[:10]}")
     procs: list[Proc] = field(default_factory=list)
     _app: Flask | None = None
@@ -122,11 +125,11 @@ class BusStack:
         values.update(self.extra)
         return values
 
-    def env(self) -> dict[str, str]:
+    def environ(self) -> dict[str, str]:
         """Environment of the processes: this stack's settings as ``SINERGI_*`` variables."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("SINERGI_")}
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-        env["SINERGI_ENV"] = "test"
+        env["SINERGI_ENV"] = self.env
         for key, value in self.settings().items():
             if isinstance(value, list | dict):
                 text = json.dumps(value)
@@ -148,10 +151,10 @@ class BusStack:
             # Migrate with every installed plugin (the database may hold their branches, e.g.
             # the test suite's), then work with the recorder alone.
             migrating = create_app({**self.settings(), "enabled_plugins": ["*"],
-                                    "plugins_strict": False}, env="test")
+                                    "plugins_strict": False}, env=self.env)
             upgrade(migrating)
             migrating.extensions["sinergi.db"].dispose()
-            self._app = create_app(self.settings(), env="test")
+            self._app = create_app(self.settings(), env=self.env)
         return self._app
 
     @property
@@ -172,7 +175,9 @@ class BusStack:
     # ------------------------------------------------------------ processes
 
     def spawn(self, *args: str, name: str | None = None, max_seconds: float = 120.0) -> Proc:
-        """Start ``sinergi <args> --max-seconds N`` with this stack's environment."""
+        """Start ``sinergi <args> --max-seconds N`` with this stack's environment (after the
+        database is migrated)."""
+        assert self.app is not None
         self._counter += 1
         label = name or args[0]
         logs = self.instance / "logs"
@@ -181,7 +186,7 @@ class BusStack:
         with log.open("wb") as out:
             popen = subprocess.Popen(
                 [SINERGI, *args, "--max-seconds", str(max_seconds)],
-                cwd=ROOT, env=self.env(), stdout=out, stderr=subprocess.STDOUT,
+                cwd=ROOT, env=self.environ(), stdout=out, stderr=subprocess.STDOUT,
             )
         proc = Proc(label, popen, log)
         self.procs.append(proc)
@@ -189,7 +194,7 @@ class BusStack:
 
     def cli(self, *args: str, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
         """Run a ``sinergi`` command to completion."""
-        return subprocess.run([SINERGI, *args], cwd=ROOT, env=self.env(), capture_output=True,
+        return subprocess.run([SINERGI, *args], cwd=ROOT, env=self.environ(), capture_output=True,
                               text=True, timeout=timeout, check=False)
 
     def stop_all(self) -> None:

@@ -14,13 +14,13 @@ from kombu import Consumer, Exchange, Producer, Queue
 from sqlalchemy import select
 
 from core.db import utcnow
-from core.events.bus import BusSettings, connect
-from core.events.ledger import EventDelivery, add_pending
+from core.events.bus import BatchPublisher, BusSettings, Topology, connect
+from core.events.ledger import EventDelivery, HandledEvent, add_pending
 from core.events.outbox import OutboxEvent
 from core.events.relay import relay_once
 from core.events.worker import Worker
 from core.plugin.types import Event
-from tests.chaos.harness import BusStack
+from tests.chaos.harness import BusStack, wait_for
 
 pytestmark = pytest.mark.chaos
 
@@ -133,3 +133,44 @@ def test_relay_republishing_keeps_a_done_delivery_done(make_stack):
     with stack.reading() as session:
         delivery = session.get(EventDelivery, (event.id, "recorder.record"))
         assert delivery is not None and delivery.status == "done"
+
+
+def test_batch_keeps_a_failing_handler_apart(make_stack):
+    """The worker applies what it received in one transaction, each event in its own savepoint:
+    a failing event rolls back alone (its idempotency record too, so it is retried) and the
+    others commit."""
+    stack: BusStack = make_stack()
+    good = _one_event(stack)
+    [poison_id] = stack.insert_events(1, title="POISON batch", start=1)
+    with stack.reading() as session:
+        row = session.scalars(select(OutboxEvent).where(OutboxEvent.id == poison_id)).one()
+        poison = Event.from_envelope(row.envelope())
+    worker = Worker(stack.app)
+    with stack.app.app_context():
+        outcomes = worker.apply_batch([("recorder.record", poison), ("recorder.record", good),
+                                       ("recorder.record", good)])
+    assert outcomes == ["failed", "handled", "duplicate"]
+    assert stack.effects() == {good.id: 1}
+    with stack.reading() as session:
+        handled = set(session.scalars(select(HandledEvent.event_id)))
+        assert handled == {good.id}
+        delivery = session.get(EventDelivery, (poison.id, "recorder.record"))
+        assert delivery is not None and delivery.status == "retrying"
+        assert delivery.attempts == 1 and "poison event" in delivery.last_error
+
+
+def test_batch_publisher_waits_for_every_confirm(make_stack):
+    """The relay publishes a batch, then waits once for all publisher confirms (AMQP); the
+    messages all arrive."""
+    stack: BusStack = make_stack()
+    settings = BusSettings.from_config(stack.app.config)
+    topology = Topology(settings, stack.app.extensions["sinergi.plugins"].handlers)
+    with BatchPublisher(settings) as publisher:
+        topology.declare(publisher.connection)
+        for n in range(300):
+            publisher.publish(topology.events, "sinergi.plan.created",
+                              {"id": f"confirm-{n}", "type": "sinergi.plan.created"})
+        publisher.wait(timeout=30)
+        assert publisher.confirms is stack.is_amqp
+        assert not publisher._outstanding
+    assert wait_for(lambda: stack.queue_size() == 300, timeout=10), stack.queue_size()
