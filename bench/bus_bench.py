@@ -470,14 +470,25 @@ def record(results: list[Result], notes: list[str], args: argparse.Namespace) ->
         *[f"- {line}" for line in [*verdicts(results), *notes]],
         END,
     ])
+    update_doc(BEGIN, END, block)
+
+
+def update_doc(begin: str, end: str, block: str) -> None:
+    """Replace the block between ``begin`` and ``end`` in docs/benchmarks.md, or add it at the
+    end of the "Event bus" section (created at the end of the file when missing). Nothing
+    else in the file changes."""
     text = DOC_FILE.read_text() if DOC_FILE.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.S)
+    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
     if pattern.search(text):
         text = pattern.sub(lambda _m: block, text)
     else:
         if SECTION_TITLE not in text:
             text = text.rstrip() + f"\n\n{SECTION_TITLE}\n\n" + EVENT_BUS_INTRO
-        text = text.rstrip() + "\n\n" + block + "\n"
+        start = text.index(SECTION_TITLE)
+        following = re.search(r"^## ", text[start + len(SECTION_TITLE):], re.M)
+        cut = start + len(SECTION_TITLE) + following.start() if following else len(text)
+        text = text[:cut].rstrip() + "\n\n" + block + "\n" + (
+            "\n" + text[cut:] if following else "")
     DOC_FILE.write_text(text)
 
 

@@ -24,8 +24,10 @@ from core.events.bus import BusSettings, connect
 from core.events.ledger import EventDelivery
 from tests.chaos.harness import (
     BusStack,
-    jitter,
+    all_done,
+    assert_exactly_once,
     kill_broker,
+    relay_kill_chaos,
     start_broker,
     wait_for,
 )
@@ -34,25 +36,6 @@ from tests.conftest import full_programmes
 pytestmark = pytest.mark.chaos
 
 CHAOS_EVENTS = int(os.environ.get("SINERGI_CHAOS_EVENTS", "800"))
-
-
-def assert_exactly_once(stack: BusStack, ids: list[str]) -> None:
-    """Every outbox row published; every event of ``ids`` applied exactly once; nothing else
-    applied."""
-    counts = stack.counts()
-    assert counts["published"] == counts["events"] >= len(ids), counts
-    effects = stack.effects()
-    lost = [i for i in ids if i not in effects]
-    twice = {i: n for i, n in effects.items() if n != 1}
-    assert not lost, f"{len(lost)} event(s) never applied, e.g. {lost[:3]}"
-    assert not twice, f"{len(twice)} event(s) applied more than once: {list(twice.items())[:3]}"
-    assert set(effects) == set(ids)
-    assert counts["handled"] == len(ids), counts
-
-
-def all_done(stack: BusStack, n: int) -> bool:
-    counts = stack.counts()
-    return counts["distinct_effects"] >= n and counts.get("deliveries_done", 0) >= n
 
 
 def report(record_property: Any, **values: Any) -> None:
@@ -113,60 +96,6 @@ def test_api_plan_reaches_worker_process_exactly_once(stack: BusStack, factory, 
 
 
 # ---------------------------------------------------------------- b. relay SIGKILL chaos
-
-
-def relay_kill_chaos(stack: BusStack, events: int, *, flow_seconds: float, min_kills: int,
-                     timeout: float) -> dict[str, Any]:
-    """Feed ``events`` evenly over ``flow_seconds`` while SIGKILLing the relay at a random
-    moment in the second after each restart became active (its first batch committed; the
-    backlog that piled up while it was down is still being published); restart it each time.
-    A last relay finishes. Returns the figures: kills, duplicates absorbed by the worker."""
-    began = time.monotonic()
-    deadline = began + timeout
-    worker = stack.spawn("worker", max_seconds=timeout + 30)
-    feeder = first_feeder = stack.feed(events, seconds=flow_seconds, batch=25)
-    extra: list[Any] = []
-    kills = 0
-    timeline: list[tuple[float, int]] = []
-
-    def flowing() -> bool:
-        return feeder.is_alive() or stack.unpublished() > 0
-
-    try:
-        while time.monotonic() < deadline and (flowing() or kills < min_kills):
-            if not flowing():
-                feeder.join()  # all published already: a last round with fresh events
-                feeder = stack.feed(50, seconds=0.5, batch=25, title="Extra")
-                extra.append(feeder)
-            before = stack.counts()["published"]
-            relay = stack.spawn("relay", name=f"relay-{kills}", max_seconds=timeout)
-            active = wait_for(lambda b=before: stack.counts()["published"] > b, timeout=30,
-                              interval=0.02)
-            assert active, relay.output()[-2000:]
-            time.sleep(jitter(0.0, 1.0))
-            relay.kill()
-            kills += 1
-            timeline.append((round(time.monotonic() - began, 1), stack.counts()["published"]))
-    finally:
-        feeder.stop.set()
-    feeder.join(timeout=10)
-    ids = [i for f in [first_feeder, *extra] for i in f.ids]
-    assert all(f.error is None for f in [first_feeder, *extra])
-    assert len(first_feeder.ids) == events, f"the feeder inserted {len(first_feeder.ids)} in time"
-    final = stack.spawn("relay", name="relay-final", max_seconds=timeout)
-    remaining = max(10.0, deadline - time.monotonic())
-    finished = wait_for(lambda: all_done(stack, len(ids)), timeout=remaining, interval=0.25)
-    seconds = round(time.monotonic() - began, 1)
-    assert finished, (stack.counts(), worker.output()[-2000:])
-    time.sleep(0.5)
-    assert worker.stop() == 0, worker.output()[-2000:]
-    final.stop()
-    assert_exactly_once(stack, ids)
-    stats = worker.stats()
-    assert stats is not None, worker.output()[-2000:]
-    return {"events": len(ids), "relay_kills": kills, "seconds": seconds,
-            "deliveries_handled": stats["handled"], "duplicates_absorbed": stats["duplicate"],
-            "republished_by_sweeper": stats["republished"], "kill_timeline": timeline}
 
 
 def test_relay_sigkill_chaos_loses_nothing_applies_once(make_stack, record_property):
