@@ -172,14 +172,17 @@ def hook_app(make_bus_app: Callable[..., Flask]) -> Callable[..., Flask]:  # noq
 
 @contextmanager
 def running(app: Flask) -> Iterator[None]:
-    """A relay and a worker running in threads for the duration of the block."""
+    """A worker and the relay running in threads for the duration of the block.
+
+    The relay starts once the worker has declared the topology: two threads of one process
+    declaring at the same moment race on the filesystem transport's control files."""
     stop = threading.Event()
-    threads = [
-        threading.Thread(target=Relay(app).run, args=(stop,), daemon=True),
-        threading.Thread(target=Worker(app).run, args=(stop,), daemon=True),
-    ]
-    for thread in threads:
-        thread.start()
+    worker = Worker(app)
+    threads = [threading.Thread(target=worker.run, args=(stop,), daemon=True)]
+    threads[0].start()
+    wait_for(lambda: worker._producer is not None, timeout=15)
+    threads.append(threading.Thread(target=Relay(app).run, args=(stop,), daemon=True))
+    threads[1].start()
     try:
         yield
     finally:

@@ -204,8 +204,10 @@ def test_repeated_failures_switch_the_webhook_off_until_re_enabled(hook_app, fac
         assert again.status_code == 202 and again.json["round"] == 1
         wait_for(lambda: statuses(app, hook["id"]) == ["failed", "failed", "delivered"])
     assert receiver.answered == [500, 500, 500, 500, 200]
-    assert receiver.requests[-1].json["data"]["name"] == "Komunitas Satu"
-    assert receiver.requests[-1].json["id"] == receiver.requests[0].json["id"]
+    first = deliveries(app, hook["id"])[0]
+    assert receiver.requests[-1].json["id"] == first.event_id
+    assert receiver.requests[-1].headers["Sinergi-Delivery-Id"] == str(
+        deliveries(app, hook["id"])[-1].id)
 
 
 def test_the_guard_is_checked_again_when_sending(hook_app, factory, receiver, fake_dns):
