@@ -82,7 +82,8 @@ def test_poison_event_goes_dead_then_replays(recorder_app, factory, tmp_path):
             return len(dead_deliveries(session))
 
     # The poison plan's two events die after 3 attempts; the good plan's two flow.
-    drain(recorder_app, seconds=20, until=lambda: dead_count() == 2 and len(effects(recorder_app)) == 2)
+    drain(recorder_app, seconds=20,
+          until=lambda: dead_count() == 2 and len(effects(recorder_app)) == 2)
     assert dead_count() == 2
     assert len(effects(recorder_app)) == 2
     with db.begin() as session:
