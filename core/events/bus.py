@@ -15,9 +15,12 @@ folder by default, ``pyamqp://`` for RabbitMQ.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,12 +95,13 @@ class Topology:
 
     def declare(self, connection: Connection) -> None:
         """Declare everything (idempotent), so nothing is published into the void."""
-        channel = connection.default_channel
-        for exchange in (self.events, self.retry, self.dead):
-            exchange(channel).declare()
-        self.dead_queue(channel).declare()
-        for queue in self.queues.values():
-            queue(channel).declare()
+        with _declaration_lock(self.settings.transport_options.get("control_folder")):
+            channel = connection.default_channel
+            for exchange in (self.events, self.retry, self.dead):
+                exchange(channel).declare()
+            self.dead_queue(channel).declare()
+            for queue in self.queues.values():
+                queue(channel).declare()
 
     def subscribers(self, event_type: str) -> list[str]:
         """Handler keys subscribed to an event type (directly or by a topic pattern)."""
@@ -121,6 +125,26 @@ def _match(pattern: list[str], words: list[str]) -> bool:
     if not words:
         return False
     return (head == "*" or head == words[0]) and _match(rest, words[1:])
+
+
+_DECLARING = threading.Lock()
+
+
+@contextlib.contextmanager
+def _declaration_lock(control_folder: str | None) -> Iterator[None]:
+    """Transports that keep bindings in shared files (kombu filesystem: ``control_folder``)
+    rewrite them on every declaration; concurrent declarations from threads or processes can
+    corrupt them. Serialise declarations: a thread lock and a file lock beside the folder."""
+    if not control_folder:
+        yield
+        return
+    lock_path = Path(control_folder).parent / "declare.lock"
+    with _DECLARING, lock_path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def connect(settings: BusSettings) -> Connection:
