@@ -339,7 +339,10 @@ def relay(ctx: AppContext, once: bool, max_seconds: float | None) -> None:
     from core.events.relay import Relay, relay_once
 
     if once:
-        click.echo(f"Published {relay_once(ctx.app)} event(s).")
+        try:
+            click.echo(f"Published {relay_once(ctx.app)} event(s).")
+        except RuntimeError as exc:  # another relay holds the SQLite relay lock
+            raise click.ClickException(str(exc)) from exc
         return
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

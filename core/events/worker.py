@@ -24,7 +24,7 @@ from flask import Flask
 from kombu import Consumer, Producer
 from kombu.message import Message
 from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from core.db import Database, utcnow
 from core.events.bus import BusSettings, Topology, connect, publish
@@ -109,6 +109,10 @@ class Worker:
                     savepoint.rollback()
                     outcomes[index] = "duplicate"
                     continue
+                except DBAPIError as exc:  # e.g. a deadlock with another worker: retry later
+                    savepoint.rollback()
+                    failures.append((index, exc))
+                    continue
                 try:
                     ctx = HandlerContext(
                         session=session,
@@ -123,7 +127,14 @@ class Worker:
                 except Exception as exc:  # noqa: BLE001 - a handler's failure is recorded
                     savepoint.rollback()
                     failures.append((index, exc))
-            mark_done(session, done)
+            if done:
+                savepoint = session.begin_nested()
+                try:
+                    mark_done(session, done)
+                    savepoint.commit()
+                except DBAPIError as exc:  # the sweeper marks them done later (handled_events)
+                    savepoint.rollback()
+                    log.warning("worker: deliveries not marked done yet: %s", exc)
             session.commit()
         except BaseException:
             session.rollback()

@@ -27,6 +27,7 @@ from tests.chaos.harness import (
     all_done,
     assert_exactly_once,
     kill_broker,
+    quorum_queues_on_disk,
     relay_kill_chaos,
     start_broker,
     wait_for,
@@ -159,6 +160,8 @@ def test_broker_hard_kill_loses_nothing(stack: BusStack, record_property):
     events = min(CHAOS_EVENTS, 400)
     url = stack.broker_url
     try:
+        stack.declare()
+        quorum_queues_on_disk(stack)  # a queue declared just before a hard kill may not recover
         worker = stack.spawn("worker", max_seconds=150)
         relay = stack.spawn("relay", max_seconds=150)
         feeder = stack.feed(events, seconds=8.0)
