@@ -154,3 +154,15 @@ def _init_pages(app: Flask) -> None:
     from core.web.setup import init_pages
 
     init_pages(app)
+    app.add_url_rule("/healthz", "healthz", _healthz)
+
+
+def _healthz() -> tuple[dict[str, Any], int]:
+    """Liveness and readiness for load balancers: the database answers (one statement)."""
+    from sqlalchemy import text
+
+    try:
+        app_db().session().execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means not ready
+        return {"status": "unavailable", "database": False}, 503
+    return {"status": "ok", "database": True}, 200

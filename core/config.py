@@ -68,13 +68,15 @@ def load_settings(
     environ = os.environ if environ is None else environ
     folder = config_dir()
     settings = _read_toml(folder / "default.toml")
-    env = env or environ.get("SINERGI_ENV") or settings.get("env", "development")
+    extra_path = environ.get("SINERGI_CONFIG")
+    extra = _read_toml(Path(extra_path)) if extra_path else {}
+    # The file named by SINERGI_CONFIG may choose the environment (production.example.toml does).
+    env = env or environ.get("SINERGI_ENV") or extra.get("env") or settings.get("env",
+                                                                                "development")
     env_file = folder / f"{env}.toml"
     if env_file.exists():
         settings.update(_read_toml(env_file))
-    extra = environ.get("SINERGI_CONFIG")
-    if extra:
-        settings.update(_read_toml(Path(extra)))
+    settings.update(extra)
     settings["env"] = env
     for name, value in environ.items():
         if not name.startswith(ENV_PREFIX) or name in {"SINERGI_CONFIG", "SINERGI_CONFIG_DIR"}:

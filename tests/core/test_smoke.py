@@ -17,3 +17,11 @@ def test_plan_lifecycle_writes_outbox(client, factory, outbox):
         if row.type.startswith("sinergi.plan.") and row.subject == str(plan_id)
     ]
     assert types == ["sinergi.plan.created", "sinergi.plan.submitted", "sinergi.plan.approved"]
+
+
+def test_health_check(client, sql_counter):
+    with sql_counter:
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": True}
+    assert sql_counter.count <= 2
