@@ -427,9 +427,16 @@ def relay_kill_chaos(stack: BusStack, events: int, *, flow_seconds: float, min_k
                 extra.append(feeder)
             before = stack.counts()["published"]
             relay = stack.spawn("relay", name=f"relay-{kills}", max_seconds=timeout)
-            active = wait_for(lambda b=before: stack.counts()["published"] > b, timeout=30,
-                              interval=0.02)
-            assert active, relay.output()[-2000:]
+
+            def started(b: int = before, f: Feeder = feeder) -> bool:
+                """It published something, or there is nothing left for it to publish."""
+                return (stack.counts()["published"] > b
+                        or (not f.is_alive() and stack.unpublished() == 0))
+
+            assert wait_for(started, timeout=30, interval=0.02), relay.output()[-2000:]
+            if stack.counts()["published"] == before:
+                relay.stop()
+                continue
             time.sleep(jitter(0.0, 1.0))
             relay.kill()
             kills += 1
