@@ -5,11 +5,13 @@ centre's API and pages."""
 from __future__ import annotations
 
 import email
+import time
 from email.header import decode_header, make_header
 
 from sqlalchemy import select, update
 
 from core.accounts.models import User
+from core.events.ledger import EventDelivery
 from core.events.outbox import OutboxEvent
 from plugins.notifications.cli import digest_app
 from plugins.notifications.models import Notification
@@ -18,19 +20,24 @@ from tests.bus.conftest import drain
 from tests.plugins.matchmaking.conftest import Sides, created, need_body, offer_body
 
 
-def _settle(app, rounds: int = 6) -> None:
-    """Relay and work until nothing is left to publish and nothing new was handled."""
+def _settle(app, seconds: float = 30.0) -> None:
+    """Relay and work until every event is published and every delivery handled (or dead)."""
     db = app.extensions["sinergi.db"]
-    last = None
-    for _ in range(rounds):
-        drain(app, seconds=0.7)
+
+    def settled() -> bool:
         with db.begin() as session:
-            pending = session.scalar(select(OutboxEvent.position).where(
+            unpublished = session.scalar(select(OutboxEvent.position).where(
                 OutboxEvent.published_at.is_(None)).limit(1))
-            count = len(list(session.scalars(select(Notification.id))))
-        if pending is None and count == last:
+            in_flight = session.scalar(select(EventDelivery.event_id).where(
+                EventDelivery.status.in_(["pending", "retrying"])).limit(1))
+        return unpublished is None and in_flight is None
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        drain(app, seconds=min(5.0, max(0.5, deadline - time.monotonic())), until=settled)
+        if settled():
             return
-        last = count
+    raise AssertionError("events still in flight after the time limit")
 
 
 def _notifications(app, user_id: int) -> list[Notification]:
