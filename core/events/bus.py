@@ -157,6 +157,22 @@ def connect(settings: BusSettings) -> Connection:
                       transport_options=settings.transport_options, heartbeat=0)
 
 
+@contextlib.contextmanager
+def opened(settings: BusSettings) -> Iterator[Connection]:
+    """A connection closed politely when the block succeeds, and dropped without the close
+    handshake when it fails: a broker that died or hangs (e.g. a quorum queue without a
+    leader) may never answer that handshake, and the caller wants to retry, not wait."""
+    connection = connect(settings)
+    try:
+        yield connection
+    except BaseException:
+        with contextlib.suppress(Exception):
+            connection.collect()
+        raise
+    else:
+        connection.release()
+
+
 def encode(envelope: dict[str, Any]) -> bytes:
     return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode()
 
@@ -212,8 +228,12 @@ class BatchPublisher:
         self.producer = Producer(channel)
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.connection.release()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is None:
+            self.connection.release()
+        else:  # see opened(): do not wait for a broken broker to answer
+            with contextlib.suppress(Exception):
+                self.connection.collect()
 
     def _settle(self, tag: int, multiple: bool) -> int:
         settled = {t for t in self._outstanding if t <= tag} if multiple else {tag}

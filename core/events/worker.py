@@ -27,7 +27,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from core.db import Database, utcnow
-from core.events.bus import BusSettings, Topology, connect, publish
+from core.events.bus import BusSettings, Topology, opened, publish
 from core.events.ledger import EventDelivery, HandledEvent, ensure_delivery, mark_done
 from core.events.outbox import OutboxEvent, record_event
 from core.plugin.types import Event, HandlerContext
@@ -302,7 +302,7 @@ class Worker:
     def _consume(self, done: Any) -> None:
         # Publishing (sweeps, dead letters) uses its own connection: waiting for a publisher
         # confirm must not dispatch deliveries of the consuming connection re-entrantly.
-        with connect(self.settings) as conn, connect(self.settings) as publishing:
+        with opened(self.settings) as conn, opened(self.settings) as publishing:
             conn.ensure_connection(max_retries=1)
             publishing.ensure_connection(max_retries=1)
             self.topology.declare(conn)
