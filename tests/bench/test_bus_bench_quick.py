@@ -14,6 +14,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def own_database(url: str) -> str:
+    """A sibling database ``<name>_bench`` (created when missing): the benchmark empties and
+    fills its bus tables, which must not leave rows in the suite's own database."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    name = f"{target.database}_bench"
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return target.set(database=name).render_as_string(hide_password=False)
+
+
 def test_quick_bus_bench_produces_numbers_with_nothing_lost(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     database = os.environ.get("SINERGI_TEST_DATABASE_URL", "")
@@ -22,7 +39,7 @@ def test_quick_bus_bench_produces_numbers_with_nothing_lost(tmp_path: Path) -> N
     command = [sys.executable, str(ROOT / "bench" / "bus_bench.py"), "--quick",
                "--json", str(out), "--stacks", "embedded,amqp" if amqp else "embedded"]
     if amqp:
-        command += ["--database-url", database, "--broker-url", broker]
+        command += ["--database-url", own_database(database), "--broker-url", broker]
     proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600,
                           check=False)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
