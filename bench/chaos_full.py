@@ -109,10 +109,11 @@ def main(argv: list[str] | None = None) -> int:
             "### Relay SIGKILL chaos, 5,000 events",
             "",
             f"Measured on {dt.date.today().isoformat()} with `bench/chaos_full.py` "
-            f"({args.events:,} events committed evenly over {args.flow_seconds:g} s; the relay "
-            f"SIGKILLed at a random moment within a second after each restart had published, "
-            f"at least {args.min_kills} times, then one relay finishing; one worker process "
-            "throughout; default configuration, relay batches of 200).",
+            f"({args.events:,} events committed evenly over {args.flow_seconds:g} s, then rounds "
+            f"of 50 more while fewer than {args.min_kills} kills were done; the relay SIGKILLed "
+            "at a random moment within a second after each restart had published, then one "
+            "relay finishing; one worker process throughout; default configuration, relay "
+            "batches of 200).",
             "",
             f"- Machine: {bus_bench.machine_info()}.",
             "- Lost = events without a recorder row; applied twice = events with more than "
