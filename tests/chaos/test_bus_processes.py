@@ -112,7 +112,7 @@ def test_relay_sigkill_chaos_loses_nothing_applies_once(make_stack, record_prope
 
 
 def test_worker_sigkill_mid_handler_applies_once(make_stack, record_property):
-    """Kill the worker while a 3-second handler runs: the event is applied once by the next
+    """Kill the worker while a 5-second handler runs: the event is applied once by the next
     worker (RabbitMQ redelivers the unacked message; on the filesystem transport the message
     died with the process and the sweeper re-publishes it)."""
     filesystem = not os.environ.get("SINERGI_TEST_BROKER_URL")
@@ -122,11 +122,9 @@ def test_worker_sigkill_mid_handler_applies_once(make_stack, record_property):
     [slow] = stack.insert_events(1, title="SLOW chaos")
     relay = stack.spawn("relay", max_seconds=60)
     first = stack.spawn("worker", name="worker-1", max_seconds=60)
-    # The message left the queue (ready count 0, event published): the worker took it; the
-    # handler sleeps 3 s.
-    assert wait_for(lambda: stack.counts()["published"] == 1, timeout=30), relay.output()
-    assert wait_for(lambda: stack.queue_size() == 0, timeout=30), first.output()
-    time.sleep(1.0)
+    # The handler marks its start in the instance folder, then sleeps 5 s: kill right then.
+    started = stack.instance / f"slow-started-{slow}"
+    assert wait_for(started.exists, timeout=40, interval=0.05), (relay.output(), first.output())
     first.kill()
     assert stack.effects() == {}, "the handler finished before the kill"
     second = stack.spawn("worker", name="worker-2", max_seconds=60)
