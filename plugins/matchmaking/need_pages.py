@@ -13,7 +13,6 @@ from werkzeug.exceptions import TooManyRequests
 from core.plugin import (
     DomainError,
     PermissionDenied,
-    StaleVersion,
     _,
     _l,
     current_principal,
@@ -38,6 +37,7 @@ from plugins.matchmaking.page_base import (
     money,
     page_args,
     pages,
+    save_versioned,
     text,
     version,
 )
@@ -201,6 +201,8 @@ STALE_NEED = _l(
     "Someone else changed this need since you opened it. Your changes have not been saved; "
     "they are still in the form below. Check the current need, then save again."
 )
+STALE_NEED_CLOSE = _l("Someone else changed this need since you opened it. Check it below, "
+                      "then confirm again.")
 
 
 def editable_need(need_id: int) -> Need:
@@ -221,24 +223,17 @@ def need_edit(need_id: int):
     errors = FormErrors()
     values, data = parse_need(request.form, errors)
     values["version"] = version(request.form)
+    failed = save_versioned(
+        lambda: services.update_need(db_session(), current_principal(), need_id, data,
+                                     expected_version=values["version"]),
+        errors=errors, values=values, inputs=NEED_INPUTS, stale_message=STALE_NEED,
+        reload=lambda: services.get_need(db_session(), need_id),
+        render=lambda current, status: render_need_form(values, errors, need=current,
+                                                        status=status),
+    )
+    if failed is not None:
+        return failed
     db = db_session()
-    try:
-        services.update_need(db, current_principal(), need_id, data,
-                             expected_version=values["version"])
-    except DomainError as error:
-        if not is_form_error(error):
-            raise
-        db.rollback()
-        need = services.get_need(db, need_id)
-        errors.add_domain_error(error, NEED_INPUTS)
-        if isinstance(error, StaleVersion):
-            errors.message = str(STALE_NEED)
-            values["version"] = need.version
-        return render_need_form(values, errors, need=need, status=error.status)
-    if errors:
-        db.rollback()
-        return render_need_form(values, errors, need=services.get_need(db, need_id),
-                                status=422)
     db.commit()
     flash(_("The need has been saved."), "success")
     return redirect(url_for("matchmaking.need", need_id=need_id), 303)
@@ -254,20 +249,19 @@ def need_close(need_id: int):
     if not checked(request.form, "confirmed"):
         return render_template("matchmaking/need_close.html", need=need, version=expected,
                                errors=errors)
+    values = {"version": expected}
+    failed = save_versioned(
+        lambda: services.close_need(db_session(), current_principal(), need_id,
+                                    expected_version=expected),
+        errors=errors, values=values, stale_message=STALE_NEED_CLOSE,
+        reload=lambda: services.get_need(db_session(), need_id),
+        render=lambda current, status: (render_template(
+            "matchmaking/need_close.html", need=current, version=current.version,
+            errors=errors), status),
+    )
+    if failed is not None:
+        return failed
     db = db_session()
-    try:
-        services.close_need(db, current_principal(), need_id, expected_version=expected)
-    except DomainError as error:
-        if not is_form_error(error):
-            raise
-        db.rollback()
-        need = services.get_need(db, need_id)
-        errors.add_domain_error(error)
-        if isinstance(error, StaleVersion):
-            errors.message = _("Someone else changed this need since you opened it. Check "
-                               "it below, then confirm again.")
-        return render_template("matchmaking/need_close.html", need=need, version=need.version,
-                               errors=errors), error.status
     db.commit()
     flash(_("The need is closed. Partners no longer see it in their opportunities."),
           "success")

@@ -10,7 +10,6 @@ from flask import flash, redirect, render_template, request, url_for
 from core.plugin import (
     DomainError,
     PermissionDenied,
-    StaleVersion,
     _,
     _l,
     current_principal,
@@ -33,6 +32,7 @@ from plugins.matchmaking.page_base import (
     money,
     page_args,
     pages,
+    save_versioned,
     text,
     version,
 )
@@ -43,6 +43,8 @@ STALE_OFFER = _l(
     "Someone else changed this offer since you opened it. Your changes have not been saved; "
     "they are still in the form below. Check the current offer, then save again."
 )
+STALE_OFFER_WITHDRAW = _l("Someone else changed this offer since you opened it. Check it "
+                          "below, then confirm again.")
 
 
 @pages.get("/offers", endpoint="offers")
@@ -193,23 +195,16 @@ def offer_edit(offer_id: int):
     values, data = parse_offer(request.form, errors,
                                [p.code for p in directory.list_provinces(db)])
     values["version"] = version(request.form)
-    try:
-        services.update_offer(db, current_principal(), offer_id, data,
-                              expected_version=values["version"])
-    except DomainError as error:
-        if not is_form_error(error):
-            raise
-        db.rollback()
-        offer = services.get_offer(db, offer_id)
-        errors.add_domain_error(error, OFFER_INPUTS)
-        if isinstance(error, StaleVersion):
-            errors.message = str(STALE_OFFER)
-            values["version"] = offer.version
-        return render_offer_form(values, errors, offer=offer, status=error.status)
-    if errors:
-        db.rollback()
-        return render_offer_form(values, errors, offer=services.get_offer(db, offer_id),
-                                 status=422)
+    failed = save_versioned(
+        lambda: services.update_offer(db, current_principal(), offer_id, data,
+                                      expected_version=values["version"]),
+        errors=errors, values=values, inputs=OFFER_INPUTS, stale_message=STALE_OFFER,
+        reload=lambda: services.get_offer(db, offer_id),
+        render=lambda current, status: render_offer_form(values, errors, offer=current,
+                                                         status=status),
+    )
+    if failed is not None:
+        return failed
     db.commit()
     flash(_("The offer has been saved."), "success")
     return redirect(url_for("matchmaking.offer", offer_id=offer_id), 303)
@@ -226,19 +221,17 @@ def offer_withdraw(offer_id: int):
         return render_template("matchmaking/offer_withdraw.html", offer=offer,
                                version=expected, errors=errors)
     db = db_session()
-    try:
-        services.withdraw_offer(db, current_principal(), offer_id, expected_version=expected)
-    except DomainError as error:
-        if not is_form_error(error):
-            raise
-        db.rollback()
-        offer = services.get_offer(db, offer_id)
-        errors.add_domain_error(error)
-        if isinstance(error, StaleVersion):
-            errors.message = _("Someone else changed this offer since you opened it. Check "
-                               "it below, then confirm again.")
-        return render_template("matchmaking/offer_withdraw.html", offer=offer,
-                               version=offer.version, errors=errors), error.status
+    failed = save_versioned(
+        lambda: services.withdraw_offer(db, current_principal(), offer_id,
+                                        expected_version=expected),
+        errors=errors, values={"version": expected}, stale_message=STALE_OFFER_WITHDRAW,
+        reload=lambda: services.get_offer(db, offer_id),
+        render=lambda current, status: (render_template(
+            "matchmaking/offer_withdraw.html", offer=current, version=current.version,
+            errors=errors), status),
+    )
+    if failed is not None:
+        return failed
     db.commit()
     flash(_("The offer is withdrawn. It no longer appears in regions' suggestions."),
           "success")

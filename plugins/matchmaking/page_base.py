@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from flask import Blueprint, request
 
@@ -19,8 +19,10 @@ from core.plugin import (
     DomainError,
     NotFound,
     PermissionDenied,
+    StaleVersion,
     _,
     current_principal,
+    db_session,
 )
 
 pages = Blueprint("matchmaking", __name__, template_folder="templates",
@@ -77,6 +79,46 @@ class FormErrors:
 def is_form_error(error: DomainError) -> bool:
     """Whether the user can fix the refusal in the form just posted."""
     return not isinstance(error, PAGE_ERRORS)
+
+
+Item = TypeVar("Item")
+
+
+def save_versioned(
+    save: Callable[[], Any],
+    *,
+    errors: FormErrors,
+    values: dict[str, Any],
+    reload: Callable[[], Item],
+    render: Callable[[Item, int], Any],
+    stale_message: Any,
+    inputs: Iterable[str] = (),
+) -> Any | None:
+    """Run ``save`` (a service call carrying the form's expected version) for a page.
+
+    Returns None when it succeeded and the form had no errors: the caller commits and
+    redirects. Otherwise rolls back and returns ``render(current item, status)`` with the
+    service's messages beside the inputs and everything typed kept; a stale version shows
+    ``stale_message`` and takes the current version, so saving again overwrites knowingly.
+    Refusals the form cannot fix (not found, forbidden) propagate to the error page.
+    """
+    db = db_session()
+    try:
+        save()
+    except DomainError as error:
+        if not is_form_error(error):
+            raise
+        db.rollback()
+        item = reload()
+        errors.add_domain_error(error, inputs)
+        if isinstance(error, StaleVersion):
+            errors.message = str(stale_message)
+            values["version"] = item.version  # type: ignore[attr-defined]
+        return render(item, error.status)
+    if errors:
+        db.rollback()
+        return render(reload(), 422)
+    return None
 
 
 # ---------------------------------------------------------------- reading submitted values

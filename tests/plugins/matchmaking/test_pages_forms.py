@@ -121,6 +121,11 @@ def test_need_edit_with_a_stale_version_keeps_the_input(browser, api: ApiClient,
         stored = session.get(Need, need["id"])
         assert (stored.title, stored.budget_max) == ("Sensor banjir dan dasbor BPBD",
                                                      2_500_000_000)
+    # Closing with an outdated version shows the current need and asks again.
+    outdated = officer.post(f"/needs/{need['id']}/close", data={"version": "2", "confirmed": "1"})
+    assert outdated.status_code == 412
+    assert "Periksa di bawah, lalu konfirmasi" in text_of(outdated)
+    assert version_in(outdated.text) == "3"
     # Closing asks first, then closes.
     question = officer.post(f"/needs/{need['id']}/close", data={"version": "3"})
     assert question.status_code == 200 and "Ya, tutup kebutuhan" in text_of(question)
@@ -146,6 +151,11 @@ def test_offer_edit_stale_and_withdraw(browser, api: ApiClient, sides: Sides, db
     with db.begin() as session:
         stored = session.get(Offer, offer["id"])
         assert stored.title == "Sensor banjir generasi 2" and stored.provinces == ["32", "35"]
+    outdated = partner.post(f"/offers/{offer['id']}/withdraw",
+                            data={"version": "1", "confirmed": "1"})
+    assert outdated.status_code == 412
+    assert "Periksa di bawah, lalu konfirmasi" in text_of(outdated)
+    assert version_in(outdated.text) == "2"
     question = partner.post(f"/offers/{offer['id']}/withdraw", data={"version": "2"})
     assert question.status_code == 200 and "Ya, tarik penawaran" in text_of(question)
     done = partner.post(f"/offers/{offer['id']}/withdraw",
