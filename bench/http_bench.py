@@ -183,17 +183,21 @@ class TargetResult:
 # ---------------------------------------------------------------- load generators
 
 
-def run_wrk(url: str, *, seconds: float, connections: int, max_requests: int) -> Measurement:
-    """Load ``url`` with wrk (one thread, ``connections`` keep-alive connections)."""
+def run_wrk(url: str, *, seconds: float, connections: int, max_requests: int,
+            headers: dict[str, str] | None = None) -> Measurement:
+    """Load ``url`` with wrk (one thread, ``connections`` keep-alive connections; ``headers``
+    are added to every request, e.g. a session cookie)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(WRK_SCRIPT)
         script = fh.name
     try:
         env = dict(os.environ, BENCH_MAX_REQUESTS=str(max_requests))
         duration = max(1, round(seconds))
+        header_args = [arg for name, value in (headers or {}).items()
+                       for arg in ("-H", f"{name}: {value}")]
         proc = subprocess.run(
             ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "5s",
-             "-s", script, url],
+             *header_args, "-s", script, url],
             capture_output=True, text=True, env=env, timeout=duration + 30, check=False,
         )
     finally:
@@ -214,9 +218,11 @@ def run_wrk(url: str, *, seconds: float, connections: int, max_requests: int) ->
 
 
 def run_python_client(
-    url: str, *, seconds: float, connections: int, max_requests: int
+    url: str, *, seconds: float, connections: int, max_requests: int,
+    headers: dict[str, str] | None = None,
 ) -> Measurement:
-    """Load ``url`` from ``connections`` threads, each with one keep-alive connection."""
+    """Load ``url`` from ``connections`` threads, each with one keep-alive connection
+    (``headers`` added to every request)."""
     parsed = re.match(r"^http://([^/:]+):(\d+)(/.*)$", url)
     if parsed is None:
         raise ValueError(f"not a loopback http URL: {url}")
@@ -241,7 +247,8 @@ def run_python_client(
                     counts["requests"] += 1
                 t0 = time.perf_counter()
                 try:
-                    conn.request("GET", path, headers={"Accept": "application/json"})
+                    conn.request("GET", path,
+                                 headers={"Accept": "application/json", **(headers or {})})
                     response = conn.getresponse()
                     response.read()
                     if response.status != 200:
