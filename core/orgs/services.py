@@ -89,8 +89,9 @@ def create_organisation(
 ) -> Organisation:
     """Create an organisation; its creator becomes its admin.
 
-    Any logged-in user may register a business, community, academia or media organisation.
-    Government organisations (a region's) are created by platform admins only.
+    Any logged-in user may register a business, community, academia or media organisation;
+    it awaits an admin's verification. Government organisations (a region's) are created by
+    platform admins only, for a region of the Kemendagri list, so they start verified.
     """
     if actor is None:
         raise PermissionDenied()
@@ -114,7 +115,7 @@ def create_organisation(
         type=type,
         region_code=region_code,
         is_demo=is_demo,
-        verified=False,
+        verified=type == "government",
         **profile,
     )
     session.add(org)

@@ -49,6 +49,11 @@ def test_only_admins_create_government_organisations(api: ApiClient, factory: Fa
     created = api.post("/organisations", admin, {"name": "Pemerintah Kota Bandung",
                                                  "type": "government", "region_code": "32.73"})
     assert created.status_code == 201 and created.json["region_code"] == "32.73"
+    # A region's government, created by an admin from the Kemendagri list, starts verified;
+    # only partner organisations wait in the admin's verification list.
+    assert created.json["verified"] is True
+    unverified = api.get("/organisations?verified=false").json["items"]
+    assert created.json["id"] not in [o["id"] for o in unverified]
     with unchanged():
         assert_problem(api.post("/organisations", admin, {
             "name": "Pemerintah Kota Bandung Lagi", "type": "government",
