@@ -81,6 +81,8 @@ EVENT_TYPES = [
     _t("sinergi.interest.expressed", InterestEvent, "An organisation expressed interest."),
     _t("sinergi.interest.accepted", InterestEvent, "The region accepted an interest."),
     _t("sinergi.interest.declined", InterestEvent, "The region declined an interest."),
+    _t("sinergi.interest.withdrawn", InterestEvent,
+       "The organisation withdrew its open interest."),
     _t("sinergi.collaboration.formed", CollaborationFormed,
        "An accepted interest became a collaboration."),
     _t("sinergi.collaboration.stage_changed", CollaborationStageChanged,

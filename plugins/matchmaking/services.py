@@ -764,13 +764,18 @@ def decide_interest(session: Session, actor: Principal | None, interest_id: int,
 
 
 def withdraw_interest(session: Session, actor: Principal | None, interest_id: int) -> Interest:
+    """The organisation takes back its open interest (``sinergi.interest.withdrawn``)."""
     interest = get_interest(session, actor, interest_id)
     if not actor.is_member(interest.organisation_id):
         raise PermissionDenied(_l("Only the organisation's members can withdraw its interest."))
     if interest.status != "open":
         raise Conflict(_l("This interest has already been decided or withdrawn."))
+    need = get_need(session, interest.need_id)
     interest.status = "withdrawn"
     interest.decided_at = utcnow()
+    session.flush()
+    _emit(session, "sinergi.interest.withdrawn", f"interest:{interest.id}", 2,
+          _interest_data(interest, need))
     return interest
 
 

@@ -94,3 +94,18 @@ def test_interest_becomes_a_collaboration(api: ApiClient, sides: Sides, outbox) 
         assert expected in types
     expressed = outbox("sinergi.interest.expressed")[0].data
     assert "message" not in expressed  # private messages never go on the bus
+
+
+def test_withdrawing_an_interest_is_an_event(api: ApiClient, sides: Sides, outbox) -> None:
+    need = created(api.post("/needs", sides.officer, need_body()))
+    interest = created(api.post(f"/needs/{need['id']}/interests", sides.partner,
+                                {"message": "Kami bisa membantu."}))
+    withdrawn = api.post(f"/interests/{interest['id']}/withdraw", sides.partner)
+    assert withdrawn.status_code == 200, withdrawn.json
+    assert withdrawn.json["status"] == "withdrawn"
+    [event] = outbox("sinergi.interest.withdrawn")
+    assert event.sequence == 2 and event.subject == f"interest:{interest['id']}"
+    assert event.data["need_id"] == need["id"] and "message" not in event.data
+    # Withdrawn once: a second try is refused and emits nothing.
+    assert api.post(f"/interests/{interest['id']}/withdraw", sides.partner).status_code == 409
+    assert len(outbox("sinergi.interest.withdrawn")) == 1
