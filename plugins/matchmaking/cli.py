@@ -1,4 +1,5 @@
-"""``sinergi match reindex``: rebuild the index and every stored match."""
+"""``sinergi match reindex``: rebuild the index and every stored match; ``sinergi match
+prune``: delete old rows of the index change log."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import click
 from tqdm import tqdm
 
 from plugins.matchmaking import services
-from plugins.matchmaking.index_store import index_for
+from plugins.matchmaking.index_store import index_for, prune_changes
 
 #: The application the command line built (set by the ``startup`` hook).
 _APP: dict[str, Any] = {}
@@ -44,3 +45,18 @@ def register(cli: click.Group) -> None:
             raise click.ClickException("the application could not start")
         count = reindex_app(app, progress=not quiet)
         click.echo(f"{count} needs matched")
+
+    @match.command("prune")
+    @click.option("--hours", type=click.IntRange(min=1), default=None,
+                  help="Keep changes of this many hours (default: "
+                       "index_change_retention_hours).")
+    def prune_command(hours: int | None) -> None:
+        """Delete index change rows older than the retention (run daily, e.g. from cron)."""
+        app = _APP.get("app")
+        if app is None:
+            raise click.ClickException("the application could not start")
+        config = app.extensions["sinergi.plugins"].config_for("matchmaking")
+        keep = hours or int(config["index_change_retention_hours"])
+        with app.app_context(), app.extensions["sinergi.db"].begin() as session:
+            removed = prune_changes(session, keep)
+        click.echo(f"{removed} index changes older than {keep} h deleted")

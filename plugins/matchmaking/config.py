@@ -24,6 +24,8 @@ class MatchmakingConfig(Schema):
     min_score = fields.Float(load_default=0.3, validate=validate.Range(min=0, max=1))
     candidates = fields.Integer(load_default=300, validate=validate.Range(min=10, max=10000))
     interest_rate_limit = fields.String(load_default="10 per minute")
+    index_change_retention_hours = fields.Integer(
+        load_default=24, validate=validate.Range(min=1, max=24 * 365))
 
 
 def weights(config: dict) -> dict[str, float]:

@@ -5,17 +5,23 @@ the same transaction. Before answering, a process reads the change rows it has n
 yet (one indexed query) and reloads those documents from the database. Ids can commit out of
 order, so the process remembers which ids it has seen above its floor, and only gives up on a
 gap (an id of a rolled-back transaction) after ``GAP_SECONDS``.
+
+``sinergi match prune`` deletes change rows older than ``index_change_retention_hours``. A
+process whose index went unsynced for half that time rebuilds it instead of reading the log,
+so it never misses a pruned change.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from core.plugin import utcnow
 from plugins.matchmaking import engine
 from plugins.matchmaking.models import IndexChange, Need, Offer
 
@@ -45,7 +51,9 @@ def need_doc(row: Need) -> engine.NeedDoc:
 class MatchIndex:
     """Published offers and open needs of one process, refreshed from the change log."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_idle_seconds: float = 12 * 3600) -> None:
+        self.max_idle_seconds = max_idle_seconds
+        self.synced_at = 0.0
         self.offers = engine.TermIndex()
         self.needs = engine.TermIndex()
         self.built = False
@@ -89,7 +97,8 @@ class MatchIndex:
     def sync(self, session: Session) -> int:
         """Bring the index up to date; returns how many documents were reloaded."""
         with self.lock:
-            if not self.built:
+            if not self.built or time.time() - self.synced_at > self.max_idle_seconds:
+                # Never built, or idle so long that the change log may have been pruned.
                 self.build(session)
                 return len(self.offers) + len(self.needs)
             return self._apply_changes(session)
@@ -111,6 +120,7 @@ class MatchIndex:
             self.reload_needs(session, need_ids)
         self.seen.update(new_ids)
         self._advance_floor(max(self.seen) if self.seen else self.floor)
+        self.synced_at = time.time()
         return len(offer_ids) + len(need_ids)
 
     def _advance_floor(self, highest: int) -> None:
@@ -154,7 +164,9 @@ def index_for(app: Any) -> MatchIndex:
     with _GUARD:
         index = app.extensions.get(EXTENSION)
         if index is None:
-            index = app.extensions[EXTENSION] = MatchIndex()
+            hours = app.extensions["sinergi.plugins"].config_for("matchmaking")[
+                "index_change_retention_hours"]
+            index = app.extensions[EXTENSION] = MatchIndex(max_idle_seconds=hours * 3600 / 2)
         return index
 
 
@@ -162,6 +174,13 @@ def forget(app: Any) -> None:
     """Drop the application's index; the next use rebuilds it from the database."""
     with _GUARD:
         app.extensions.pop(EXTENSION, None)
+
+
+def prune_changes(session: Session, retention_hours: int) -> int:
+    """Delete change rows older than ``retention_hours``; returns how many went."""
+    cutoff = utcnow() - dt.timedelta(hours=retention_hours)
+    result = session.execute(delete(IndexChange).where(IndexChange.at < cutoff))
+    return int(result.rowcount or 0)
 
 
 def change_count(session: Session) -> int:
