@@ -32,6 +32,18 @@ class PageArgs(QueryArgs):
     #: Allowed sort keys; subclasses set it.
     SORTS: tuple[str, ...] = ()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The OpenAPI document lists the sort keys (and ``-key``); a list without any takes no
+        # ``sort`` (ignored like any unknown parameter) rather than refusing every value.
+        sort_field = self.fields.get("sort")
+        if sort_field is not None and self.SORTS:
+            keys = [key for sort in self.SORTS for key in (sort, f"-{sort}")]
+            sort_field.metadata = {**sort_field.metadata, "enum": keys}
+        else:
+            for found in (self.fields, self.load_fields, self.dump_fields):
+                found.pop("sort", None)
+
     @validates_schema
     def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
         maximum = current_app.config["API_PAGE_SIZE_MAX"]
@@ -41,6 +53,14 @@ class PageArgs(QueryArgs):
         sort = data.get("sort")
         if sort and sort.removeprefix("-") not in self.SORTS:
             raise ValidationError(f"Must be one of: {', '.join(self.SORTS)}.", "sort")
+
+
+#: ``@blp.doc(**IF_MATCH)`` documents a write that requires ``If-Match`` (the item's ETag):
+#: 428 without it, 412 when it names an older version (see :func:`expected_version`).
+IF_MATCH: dict[str, Any] = {"parameters": [{
+    "in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
+    "description": "The ETag read before; 428 without it, 412 if the item changed since.",
+}]}
 
 
 def page_options(args: dict[str, Any], default_sort: str) -> dict[str, Any]:

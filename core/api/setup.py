@@ -6,6 +6,7 @@ import http
 import logging
 from typing import Any
 
+from apispec import BasePlugin
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
@@ -196,6 +197,24 @@ def schema_name(schema: Any) -> str:
     return name if name.startswith(prefix) else f"{prefix}{name}"
 
 
+class _SettingsInDocument(BasePlugin):
+    """Writes limits that are settings into the document: the ``per_page`` maximum
+    (``api_page_size_max``) of every list."""
+
+    def __init__(self, app: Flask):
+        super().__init__()
+        self.app = app
+
+    def operation_helper(self, path: str | None = None,
+                         operations: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        for operation in (operations or {}).values():
+            for parameter in operation.get("parameters", ()):
+                if (isinstance(parameter, dict) and parameter.get("in") == "query"
+                        and parameter.get("name") == "per_page"):
+                    schema = parameter.setdefault("schema", {})
+                    schema["maximum"] = int(self.app.config["API_PAGE_SIZE_MAX"])
+
+
 def init_api(app: Flask) -> None:
     app.config.update(
         API_TITLE="Sinergi API",
@@ -214,6 +233,7 @@ def init_api(app: Flask) -> None:
         app,
         spec_kwargs={
             "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name),
+            "extra_plugins": [_SettingsInDocument(app)],
             "info": {
                 "description": "REST API of Sinergi, the collaboration platform of Gerakan "
                 "Menuju Smart City. Errors are RFC 9457 application/problem+json.",

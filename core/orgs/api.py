@@ -7,7 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from core.api.common import etag, expected_version, page_body, page_options
+from core.api.common import IF_MATCH, etag, expected_version, page_body, page_options
 from core.db import session
 from core.errors import PermissionDenied
 from core.orgs import services
@@ -61,6 +61,7 @@ class OrganisationDetail(MethodView):
         """One organisation, by id or slug."""
         return _with_etag(services.get_organisation(session(), ref))
 
+    @blp.doc(**IF_MATCH)
     @blp.arguments(ProfileSchema)
     @blp.response(200, OrganisationSchema)
     def patch(self, data: dict[str, Any], ref: str):

@@ -8,7 +8,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from core.api.common import NoBodySchema, etag, expected_version, page_body, page_options
+from core.api.common import IF_MATCH, NoBodySchema, etag, expected_version, page_body, page_options
 from core.db import session
 from core.errors import PermissionDenied
 from core.plans import services
@@ -64,6 +64,7 @@ class PlanDetail(MethodView):
         """One plan with its programmes. The ETag is needed to change it."""
         return _with_etag(services.get_plan(session(), current_principal(), plan_id))
 
+    @blp.doc(**IF_MATCH)
     @blp.arguments(PlanFieldsSchema)
     @blp.response(200, PlanSchema)
     def patch(self, data: dict[str, Any], plan_id: int):

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 from core import taxonomy  # noqa: E402
 from core.accounts.principal import OrgRole, Principal  # noqa: E402
 from core.api.common import (  # noqa: E402
+    IF_MATCH,
     PageArgs,
     QueryArgs,
     etag,
@@ -98,7 +99,7 @@ def require(principal: Principal | None, action: str, resource: Any = None) -> N
 
 
 __all__ = [
-    "API_VERSION", "AuthenticationRequired", "BigIntPK", "Conflict", "DemoContext",
+    "API_VERSION", "IF_MATCH", "AuthenticationRequired", "BigIntPK", "Conflict", "DemoContext",
     "DomainError", "Event", "EventType", "Handler", "HandlerContext", "Model", "NavItem",
     "NotFound", "OrgRole", "Page", "PageArgs", "Permission", "PermissionDenied", "Principal",
     "QueryArgs", "StaleVersion", "UTCDateTime", "ValidationFailed", "_", "_l", "allowed",

@@ -10,6 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from core.plugin import (
+    IF_MATCH,
     ValidationFailed,
     current_principal,
     db_session,
@@ -94,6 +95,7 @@ class CycleDetail(MethodView):
         cycle = services.visible_cycle(db_session(), current_principal(), year)
         return cycle, 200, _cycle_tag(cycle)
 
+    @blp.doc(**IF_MATCH)
     @blp.arguments(s.CycleFieldsSchema)
     @blp.response(200, s.CycleSchema)
     def patch(self, data: dict[str, Any], year: int):
@@ -205,6 +207,7 @@ class SelfAssessment(MethodView):
         data = services.self_assessment(db_session(), current_principal(), year, code)
         return data, 200, _region_tag(year, data["participant"])
 
+    @blp.doc(**IF_MATCH)
     @blp.arguments(s.SelfAssessmentInSchema)
     @blp.response(200, s.SelfAssessmentSchema)
     def put(self, data: dict[str, Any], year: int, code: str):
@@ -349,6 +352,7 @@ class Declaration(MethodView):
 
 @blp.route("/assignments/<int:assignment_id>/scores")
 class Scores(MethodView):
+    @blp.doc(**IF_MATCH)
     @blp.arguments(s.ScoresInSchema)
     @blp.response(200, s.AssignmentSchema)
     def put(self, data: dict[str, Any], assignment_id: int):
@@ -387,6 +391,7 @@ class Reconciliation(MethodView):
 
 @blp.route("/cycles/<int:year>/regions/<code>/finals")
 class Finals(MethodView):
+    @blp.doc(**IF_MATCH)
     @blp.arguments(s.FinalsInSchema)
     @blp.response(200, s.ReconciliationSchema)
     def put(self, data: dict[str, Any], year: int, code: str):

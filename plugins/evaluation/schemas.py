@@ -175,11 +175,11 @@ class Base64Bytes(fields.Field):
         import binascii
 
         if not isinstance(value, str):
-            raise ValidationError(_l("Send the file as a base64 string."))
+            raise ValidationError([_l("Send the file as a base64 string.")])
         try:
             return base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
-            raise ValidationError(_l("Not valid base64.")) from None
+            raise ValidationError([_l("Not valid base64.")]) from None
 
 
 class EvidenceUploadSchema(Schema):

@@ -14,6 +14,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from core.plugin import (
+    IF_MATCH,
     NotFound,
     Page,
     ValidationFailed,
@@ -181,6 +182,7 @@ class BoothDraft(MethodView):
             raise NotFound("This region has no booth yet.")
         return _working(view.booth)
 
+    @blp.doc(**IF_MATCH)
     @blp.arguments(BoothTextsSchema)
     @blp.response(200, WorkingCopySchema)
     def patch(self, data: dict[str, Any], code: str):

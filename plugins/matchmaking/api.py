@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from core.plugin import (
+    IF_MATCH,
     PermissionDenied,
     current_principal,
     db_session,
@@ -77,6 +78,7 @@ class NeedDetail(MethodView):
         """One need. The ETag is needed to change it."""
         return _etagged("need", services.get_need(db_session(), need_id))
 
+    @blp.doc(**IF_MATCH)
     @blp.arguments(s.NeedUpdateSchema)
     @blp.response(200, s.NeedSchema)
     def patch(self, data: dict[str, Any], need_id: int):
@@ -174,6 +176,7 @@ class OfferDetail(MethodView):
         """One offer. The ETag is needed to change it."""
         return _etagged("offer", services.get_offer(db_session(), offer_id))
 
+    @blp.doc(**IF_MATCH)
     @blp.arguments(s.OfferFieldsSchema)
     @blp.response(200, s.OfferSchema)
     def patch(self, data: dict[str, Any], offer_id: int):

@@ -85,3 +85,40 @@ def test_docs_page_uses_only_this_site(client: FlaskClient) -> None:
         assert len(served.data) > 1000
         served.close()
     assert 'url: "/api/openapi.json"' in html
+
+
+def _query_parameter(spec: dict, path: str, name: str) -> dict | None:
+    found = [p for p in spec["paths"][f"{API}{path}"]["get"].get("parameters", ())
+             if p["in"] == "query" and p["name"] == name]
+    return found[0] if found else None
+
+
+def test_list_parameters_state_their_limits(app: Flask, spec: dict) -> None:
+    """The document states what the lists accept (schemathesis sent undocumented values that
+    were refused): sort keys with their ``-`` forms, the configured page size maximum, and no
+    ``sort`` at all on lists that cannot be sorted."""
+    sort = _query_parameter(spec, "/regions", "sort")
+    assert sort is not None
+    assert {"code", "-code", "population", "-population"} <= set(sort["schema"]["enum"])
+    assert _query_parameter(spec, "/offers", "sort")["schema"]["enum"]
+    for path in ("/regions", "/plans", "/offers", "/notifications"):
+        per_page = _query_parameter(spec, path, "per_page")
+        assert per_page["schema"]["maximum"] == app.config["API_PAGE_SIZE_MAX"], path
+    assert _query_parameter(spec, "/notifications", "sort") is None
+    assert _query_parameter(spec, "/interests", "sort") is None
+
+
+def test_writes_that_need_if_match_document_it(spec: dict) -> None:
+    for path, method in [("/plans/{plan_id}", "patch"), ("/organisations/{ref}", "patch"),
+                         ("/needs/{need_id}", "patch"), ("/evaluation/cycles/{year}", "patch"),
+                         ("/exhibition/booths/{code}/draft", "patch")]:
+        operation = spec["paths"][f"{API}{path}"][method]
+        headers = [p for p in operation.get("parameters", ())
+                   if p["in"] == "header" and p["name"] == "If-Match"]
+        assert headers and headers[0]["required"] is True, (method, path)
+
+
+def test_lists_without_sort_keys_ignore_sort(client: FlaskClient, factory) -> None:
+    user = factory.user()
+    response = client.get(f"{API}/notifications?sort=anything", headers=user.headers)
+    assert response.status_code == 200, response.get_data(as_text=True)

@@ -174,3 +174,19 @@ def test_page_forms_refuse_garbage_and_keep_the_input(flow, app, world):
     # the public survey: a rating that is no number
     lead_reconcile = lead.get(f"/evaluasi/{YEAR}/daerah/{BANDUNG}/rekonsiliasi")
     assert lead_reconcile.status_code == 403  # still blind: nothing submitted yet
+
+
+def test_base64_field_errors_are_lists_of_messages(app) -> None:
+    """A bad upload's field errors have the documented shape ``{"field": ["message"]}`` (a
+    lazily translated message alone was not wrapped in a list)."""
+    import pytest
+    from marshmallow import ValidationError
+
+    from plugins.evaluation.schemas import EvidenceUploadSchema
+
+    for content in (12, "not base64!"):
+        with app.test_request_context(), pytest.raises(ValidationError) as refused:
+            EvidenceUploadSchema().load({"filename": "a.pdf", "content_base64": content})
+        messages = refused.value.messages["content_base64"]
+        assert isinstance(messages, list) and len(messages) == 1, messages
+        assert str(messages[0])
