@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.config import check_safety, load_settings, resolve_paths, to_flask_config
 from core.db import WRITE_METHODS, Database, mark_writer
@@ -117,10 +119,20 @@ def _init_web_foundation(app: Flask) -> None:
     init_ratelimit(app)
     configure_hasher(int(app.config["ARGON2_TIME_COST"]), int(app.config["ARGON2_MEMORY_KIB"]),
                      int(app.config["ARGON2_PARALLELISM"]))
+    from core.audit import init_audit
+
     app.before_request(_declare_writes)
     app.before_request(load_current_principal)
     app.before_request(check_csrf)
     app.after_request(_security_headers)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+    init_audit(app)
+    app.teardown_request(_touch_token)
+    hops = int(app.config["TRUSTED_PROXY_COUNT"])
+    if hops > 0:
+        # Behind ``hops`` reverse proxies: the client address, scheme and host come from the
+        # X-Forwarded-* headers that those proxies set; a client's own values are ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _declare_writes() -> None:
@@ -129,28 +141,74 @@ def _declare_writes() -> None:
         mark_writer(app_db().session())
 
 
+def _touch_token(_exc: BaseException | None = None) -> None:
+    """teardown_request: note when an API token was last used (at most once a minute)."""
+    if g.get("auth_method") != "token":
+        return
+    from core.accounts.services import token_touch_due, touch_token
+    from core.web.auth import bearer_token
+
+    secret = bearer_token()
+    if secret is None or not token_touch_due(secret):
+        return
+    db = app_db()
+    try:
+        db.session.rollback()  # end the request's transaction (and its SQLite write lock)
+        with db.begin() as session:
+            touch_token(session, secret)
+    except Exception:  # noqa: BLE001 - bookkeeping must never fail a request
+        log.exception("could not update the token's last_used_at")
+
+
+def csp_nonce() -> str:
+    """This request's Content-Security-Policy nonce (``<script nonce="{{ csp_nonce() }}">``)."""
+    nonce = g.get("csp_nonce")
+    if nonce is None:
+        nonce = g.csp_nonce = secrets.token_urlsafe(18)
+    return nonce
+
+
+#: The policy of every page; ``{nonce}`` is the request's nonce.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'nonce-{nonce}'; "
+    "script-src 'self' 'nonce-{nonce}'; object-src 'none'; frame-ancestors 'none'; "
+    "form-action 'self'; base-uri 'self'"
+)
+#: The API docs page (Swagger UI, served from /static/vendor): its own scripts only, plus the
+#: inline styles that Swagger UI sets on its elements; requests go to this site only.
+DOCS_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'nonce-{nonce}'; object-src 'none'; frame-ancestors 'none'; "
+    "form-action 'self'; base-uri 'self'"
+)
+
+
 def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
-    if not request.path.startswith("/api/docs"):
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
-        )
+    policy = (DOCS_CONTENT_SECURITY_POLICY if request.path.startswith("/api/docs")
+              else CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("Content-Security-Policy", policy.format(nonce=csp_nonce()))
+    max_age = int(current_app.config["HSTS_MAX_AGE"])
+    if request.is_secure and max_age > 0:
+        response.headers.setdefault("Strict-Transport-Security",
+                                    f"max-age={max_age}; includeSubDomains")
     if g.get("principal") is not None or request.cookies:
         response.headers.setdefault("Cache-Control", "private, no-store")
     return response
 
 
 def _init_api(app: Flask) -> None:
+    from core.accounts.admin_api import blp as admin_blp
     from core.api.setup import init_api
 
     init_api(app)
+    app.extensions["sinergi.api"].register_blueprint(admin_blp, url_prefix="/api/v1/admin")
 
 
 def _init_pages(app: Flask) -> None:
+    from core.web import admin_pages  # noqa: F401 - adds the admin pages to ``web``
     from core.web.setup import init_pages
 
     init_pages(app)

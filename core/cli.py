@@ -209,6 +209,77 @@ def users_create(
     click.echo(f"Created user {email} (id {user_id}).")
 
 
+def _set_active(ctx: AppContext, email: str, active: bool) -> None:
+    from core.accounts.principal import Principal
+    from core.accounts.services import get_user_by_email, set_active
+    from core.errors import DomainError
+
+    system = Principal(user_id=0, email="cli", name="CLI", is_admin=True)
+    try:
+        with ctx.app.app_context(), _db(ctx).begin() as session:
+            set_active(session, system, get_user_by_email(session, email).id, active)
+    except DomainError as exc:
+        raise click.ClickException(_domain_message(exc)) from exc
+
+
+@users.command("disable")
+@click.argument("email")
+@pass_ctx
+def users_disable(ctx: AppContext, email: str) -> None:
+    """Disable EMAIL's account: its sessions end and its API tokens are revoked at once."""
+    _set_active(ctx, email, False)
+    click.echo(f"Disabled {email}: its sessions are ended and its API tokens revoked.")
+
+
+@users.command("enable")
+@click.argument("email")
+@pass_ctx
+def users_enable(ctx: AppContext, email: str) -> None:
+    """Enable EMAIL's account again (revoked API tokens stay revoked)."""
+    _set_active(ctx, email, True)
+    click.echo(f"Enabled {email}.")
+
+
+@users.command("set-password")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@pass_ctx
+def users_set_password(ctx: AppContext, email: str, password: str) -> None:
+    """Set EMAIL's password (the password policy applies); ends its browser sessions."""
+    from core.accounts.services import get_user_by_email, set_password
+    from core.errors import DomainError
+
+    try:
+        with ctx.app.app_context(), _db(ctx).begin() as session:
+            set_password(session, get_user_by_email(session, email), password,
+                         min_password_length=int(ctx.app.config["PASSWORD_MIN_LENGTH"]))
+    except DomainError as exc:
+        raise click.ClickException(_domain_message(exc)) from exc
+    click.echo(f"Password of {email} changed; its browser sessions are ended.")
+
+
+# ---------------------------------------------------------------- audit log
+
+
+@main.group()
+def audit() -> None:
+    """The audit log."""
+
+
+@audit.command("prune")
+@click.option("--days", type=click.IntRange(min=1), default=None,
+              help="Keep this many days (default: audit_retention_days).")
+@pass_ctx
+def audit_prune(ctx: AppContext, days: int | None) -> None:
+    """Delete audit events older than the retention period."""
+    from core.audit import prune
+
+    keep = days or int(ctx.app.config["AUDIT_RETENTION_DAYS"])
+    with ctx.app.app_context(), _db(ctx).begin() as session:
+        deleted = prune(session, keep)
+    click.echo(f"Deleted {deleted} audit event(s) older than {keep} day(s).")
+
+
 def _domain_message(exc) -> str:
     details = "; ".join(
         f"{field}: {', '.join(str(m) for m in msgs) if isinstance(msgs, list) else msgs}"

@@ -1,7 +1,19 @@
 """Rate limits on sensitive endpoints (login, tokens), shared across processes via Redis.
 
 The storage is ``ratelimit_storage_url``: ``memory://`` for one process, ``redis://…`` when
-several web processes must share the counts.
+several web processes must share the counts (``ratelimit_key_prefix`` separates several
+deployments, or test runs, on one Redis). Keys use ``request.remote_addr``, which is the real
+client address behind ``trusted_proxy_count`` reverse proxies (see :mod:`core.app`).
+
+Logging in (the page and ``POST /api/v1/auth/token``) counts against three limits:
+
+- ``login`` (``login_rate_limit``): every attempt, per client address;
+- ``login_account`` (``login_account_rate_limit``): every attempt, per (e-mail, client
+  address): one address cannot try many passwords on one account, and the lock it earns
+  holds only for that address, so nobody can lock a victim out from everywhere with it;
+- ``login_email`` (``login_email_rate_limit``, much looser): failed attempts per e-mail from
+  any address, against guessing spread over many addresses. Only failures count, and the
+  default takes a sustained attack to reach; an empty value switches it off.
 """
 
 from __future__ import annotations
@@ -18,32 +30,71 @@ from werkzeug.exceptions import TooManyRequests
 class RateLimiter:
     """Per-application limiter: ``hit(name, key)`` raises 429 once the limit is reached."""
 
-    def __init__(self, storage_url: str, limits: dict[str, str]):
-        self.strategy = MovingWindowRateLimiter(storage_from_string(storage_url))
-        self.limits = {name: parse(value) for name, value in limits.items()}
+    def __init__(self, storage_url: str, limits: dict[str, str], key_prefix: str = ""):
+        options = {"key_prefix": key_prefix} if key_prefix and storage_url.startswith(
+            ("redis", "rediss", "redis+")) else {}
+        self.strategy = MovingWindowRateLimiter(storage_from_string(storage_url, **options))
+        self.limits = {name: parse(value) for name, value in limits.items() if value}
+        #: Configured limits left empty: switched off.
+        self.switched_off = frozenset(name for name, value in limits.items() if not value)
+
+    def _item(self, name: str, limit: str | None):
+        item = self.limits.get(name)
+        if item is None and limit is not None:
+            item = self.limits[name] = parse(limit)
+        return item
+
+    def _refuse(self, item, name: str, key: str) -> None:
+        reset_at, _remaining = self.strategy.get_window_stats(item, name, key)
+        raise TooManyRequests(retry_after=max(1, int(reset_at - time.time()) + 1))
 
     def hit(self, name: str, key: str, limit: str | None = None) -> None:
         """Count one attempt; ``limit`` ("5 per minute") names the limit of a new ``name``."""
-        item = self.limits.get(name)
+        if name in self.switched_off:
+            return
+        item = self._item(name, limit)
         if item is None:
-            if limit is None:
-                raise KeyError(f"no rate limit named {name!r}")
-            item = self.limits[name] = parse(limit)
+            raise KeyError(f"no rate limit named {name!r}")
         if not self.strategy.hit(item, name, key):
-            reset_at, _remaining = self.strategy.get_window_stats(item, name, key)
-            raise TooManyRequests(retry_after=max(1, int(reset_at - time.time())))
+            self._refuse(item, name, key)
+
+    def count(self, name: str, key: str) -> None:
+        """Count one attempt without refusing this one (the next ``check`` will)."""
+        item = self.limits.get(name)
+        if item is not None:
+            self.strategy.hit(item, name, key)
+
+    def check(self, name: str, key: str) -> None:
+        """Raise 429 if ``key`` is already at limit ``name``, without counting an attempt."""
+        item = self.limits.get(name)
+        if item is not None and not self.strategy.test(item, name, key):
+            self._refuse(item, name, key)
 
     def reset(self) -> None:
         self.strategy.storage.reset()
 
 
 def init_ratelimit(app: Flask) -> None:
+    configured = {
+        "login": app.config["LOGIN_RATE_LIMIT"],
+        "login_account": app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
+        "login_email": app.config["LOGIN_EMAIL_RATE_LIMIT"],
+    }
     app.extensions["sinergi.ratelimit"] = RateLimiter(
-        app.config["RATELIMIT_STORAGE_URL"],
-        {"login": app.config["LOGIN_RATE_LIMIT"]},
+        app.config["RATELIMIT_STORAGE_URL"], configured,
+        key_prefix=str(app.config.get("RATELIMIT_KEY_PREFIX") or ""),
     )
+
+
+def limiter() -> RateLimiter:
+    return current_app.extensions["sinergi.ratelimit"]
 
 
 def hit(name: str, key: str, limit: str | None = None) -> None:
     """Count one attempt against limit ``name`` for ``key``; raises 429 past the limit."""
-    current_app.extensions["sinergi.ratelimit"].hit(name, key, limit)
+    limiter().hit(name, key, limit)
+
+
+def check(name: str, key: str) -> None:
+    """Raise 429 when ``key`` has reached limit ``name`` (counts nothing)."""
+    limiter().check(name, key)

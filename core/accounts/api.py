@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from core.accounts import services
+from core.accounts.login import attempt_login
 from core.accounts.models import User
 from core.accounts.schemas import (
     IssuedTokenSchema,
@@ -20,7 +20,6 @@ from core.accounts.schemas import (
 )
 from core.db import session
 from core.errors import AuthenticationRequired
-from core.ratelimit import hit
 from core.web.auth import require_principal
 
 blp = Blueprint("accounts", __name__, description="The current user and API tokens")
@@ -53,12 +52,9 @@ class TokenExchange(MethodView):
     @blp.response(201, IssuedTokenSchema)
     def post(self, data: dict[str, Any]):
         """Exchange e-mail and password for an API token (rate limited)."""
-        hit("login", f"ip:{request.remote_addr}")
-        hit("login", f"email:{data['email'].strip().lower()}")
         db = session()
-        user = services.authenticate(db, data["email"], data["password"])
+        user = attempt_login(db, data["email"], data["password"], via="api")
         if user is None:
-            db.rollback()
             raise AuthenticationRequired(_l("Wrong e-mail address or password."))
         issued = services.create_token(db, user, data["name"])
         db.commit()

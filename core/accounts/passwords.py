@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -20,14 +23,17 @@ def configure_hasher(time_cost: int, memory_kib: int, parallelism: int) -> None:
     _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
     _DUMMY_HASH = _hasher.hash("sinergi-dummy-password")
 
-COMMON_PASSWORDS = frozenset(
-    {
-        "password", "password1", "password123", "12345678", "123456789", "1234567890",
-        "qwertyuiop", "iloveyou", "admin1234", "sinergi123", "indonesia", "indonesia1",
-        "jakarta123", "bismillah", "11111111", "00000000", "abcdefgh", "passw0rd",
-        "qwerty123", "rahasia123", "katasandi", "smartcity", "welcome123", "letmein123",
-    }
-)
+#: The shipped list of common passwords (English and Indonesian), one per line.
+COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The common passwords, lower case (read once per process)."""
+    with COMMON_PASSWORDS_FILE.open(encoding="utf-8") as fh:
+        return frozenset(
+            line.strip().lower() for line in fh if line.strip() and not line.startswith("#")
+        )
 
 
 def hash_password(password: str) -> str:
@@ -52,6 +58,6 @@ def password_problems(password: str, min_length: int) -> list[str]:
     problems = []
     if len(password) < min_length:
         problems.append("too_short")
-    if password.lower() in COMMON_PASSWORDS:
+    if password.lower() in common_passwords():
         problems.append("too_common")
     return problems

@@ -44,3 +44,30 @@ class TokenSchema(Schema):
 
 class IssuedTokenSchema(TokenSchema):
     token = fields.String(metadata={"description": "The secret. Shown only in this response."})
+
+
+class AdminUserSchema(Schema):
+    """A user as administrators see it."""
+
+    id = fields.Integer()
+    email = fields.String()
+    name = fields.String()
+    is_admin = fields.Boolean()
+    is_evaluator = fields.Boolean()
+    is_active = fields.Boolean()
+    created_at = fields.DateTime()
+    last_login_at = fields.DateTime(allow_none=True)
+
+
+class AuditEventSchema(Schema):
+    """One audit event."""
+
+    id = fields.Integer()
+    at = fields.DateTime()
+    actor_user_id = fields.Integer(allow_none=True)
+    actor_email = fields.String(metadata={"description": "As typed, for failed logins."})
+    action = fields.String(metadata={"example": "auth.login.failed"})
+    target = fields.String()
+    client_address = fields.String()
+    user_agent = fields.String()
+    details = fields.Dict()

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session, lazyload
 
+from core import audit
 from core.accounts.models import ApiToken, User, WebSession
 from core.accounts.passwords import hash_password, needs_rehash, password_problems, verify_password
 from core.accounts.principal import OrgRole, Principal
 from core.db import utcnow
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.orgs.models import Membership, Organisation
+from core.pagination import Page, paginate
 
 TOKEN_PREFIX = "sng_"
 
@@ -44,9 +48,7 @@ def create_user(
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
         raise ValidationFailed(errors={"email": [_l("Enter a valid e-mail address.")]})
-    problems = password_problems(password, min_password_length)
-    if problems:
-        raise ValidationFailed(errors={"password": [PASSWORD_MESSAGES[p] for p in problems]})
+    check_password(password, min_password_length)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(_l("A user with this e-mail address already exists."))
     user = User(
@@ -62,6 +64,24 @@ def create_user(
     return user
 
 
+def check_password(password: str, min_password_length: int) -> None:
+    """ValidationFailed (on ``password``) unless the password meets the policy."""
+    problems = password_problems(password, min_password_length)
+    if problems:
+        raise ValidationFailed(errors={"password": [PASSWORD_MESSAGES[p] for p in problems]})
+
+
+def set_password(session: Session, user: User, password: str, *,
+                 min_password_length: int = 10) -> None:
+    """Give a user a new password (checked against the policy) and end their browser
+    sessions; API tokens stay valid."""
+    check_password(password, min_password_length)
+    user.password_hash = hash_password(password)
+    end_sessions(session, user.id)
+    audit.record("account.password_set", session=session, target=f"user:{user.id}",
+                 details={"email": user.email})
+
+
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """Return the active user with these credentials, or None (same cost either way)."""
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
@@ -75,14 +95,38 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
-def set_active(session: Session, actor: Principal | None, user_id: int, active: bool) -> User:
-    """Enable or disable an account (admin only); disabling ends its sessions and tokens."""
+def require_admin(actor: Principal | None) -> Principal:
+    """The actor, if a platform administrator; PermissionDenied otherwise."""
     if actor is None or not actor.is_admin:
         raise PermissionDenied()
+    return actor
+
+
+def list_users(session: Session, actor: Principal | None, query: str | None, page: int,
+               per_page: int) -> Page[User]:
+    """Users (admin only), optionally those whose e-mail or name contains ``query``."""
+    require_admin(actor)
+    stmt = select(User).options(lazyload(User.memberships)).order_by(User.email)
+    if query:
+        pattern = f"%{query.strip().lower()}%"
+        stmt = stmt.where(or_(func.lower(User.email).like(pattern),
+                              func.lower(User.name).like(pattern)))
+    return paginate(session, stmt, page, per_page)
+
+
+def set_active(session: Session, actor: Principal | None, user_id: int, active: bool) -> User:
+    """Enable or disable an account (admin only); disabling ends its sessions and revokes its
+    API tokens at once (they stay revoked when the account is enabled again)."""
+    actor = require_admin(actor)
     user = session.get(User, user_id)
     if user is None:
         raise NotFound()
+    if not active and user.id == actor.user_id:
+        raise Conflict(_l("You cannot disable your own account."))
+    if user.is_active == active:
+        return user
     user.is_active = active
+    revoked = 0
     if not active:
         end_sessions(session, user.id)
         now = utcnow()
@@ -90,13 +134,19 @@ def set_active(session: Session, actor: Principal | None, user_id: int, active: 
             select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         ):
             token.revoked_at = now
+            revoked += 1
+    audit.record(
+        "account.enabled" if active else "account.disabled", session=session,
+        actor_user_id=actor.user_id or None, actor_email=actor.email,
+        target=f"user:{user.id}",
+        details={"email": user.email, **({} if active else {"tokens_revoked": revoked})},
+    )
     return user
 
 
 def end_sessions(session: Session, user_id: int) -> None:
     """Delete every browser session of a user."""
-    for row in session.scalars(select(WebSession).where(WebSession.user_id == user_id)):
-        session.delete(row)
+    session.execute(delete(WebSession).where(WebSession.user_id == user_id))
 
 
 def _principal_from_rows(user: User, rows: list) -> Principal:
@@ -160,6 +210,9 @@ def create_token(session: Session, user: User, name: str = "") -> IssuedToken:
     )
     session.add(token)
     session.flush()
+    audit.record("auth.token.created", session=session, actor_user_id=user.id,
+                 actor_email=user.email, target=f"token:{token.id}",
+                 details={"prefix": token.prefix, "name": token.name})
     return IssuedToken(token=token, secret=secret)
 
 
@@ -173,6 +226,39 @@ def principal_for_token(session: Session, secret: str) -> Principal | None:
     if not rows:
         return None
     return _principal_from_rows(rows[0][0], [tuple(r)[1:] for r in rows])
+
+
+#: When this process last wrote each token's ``last_used_at`` (monotonic seconds, by hash).
+_token_touched: dict[str, float] = {}
+TOKEN_TOUCH_SECONDS = 60
+
+
+def token_touch_due(secret: str) -> bool:
+    """Whether this process should write the token's ``last_used_at`` now (not within the
+    last minute); answering True notes the write as done."""
+    key = hash_token(secret)
+    now_monotonic = time.monotonic()
+    last = _token_touched.get(key)
+    if last is not None and now_monotonic - last < TOKEN_TOUCH_SECONDS:
+        return False
+    if len(_token_touched) > 10_000:
+        _token_touched.clear()
+    _token_touched[key] = now_monotonic
+    return True
+
+
+def touch_token(session: Session, secret: str) -> None:
+    """Set the token's ``last_used_at`` unless another process did within the last minute.
+    Callers ask :func:`token_touch_due` first, so that a token costs one write a minute."""
+    key = hash_token(secret)
+    now = utcnow()
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.token_hash == key, ApiToken.revoked_at.is_(None),
+               or_(ApiToken.last_used_at.is_(None),
+                   ApiToken.last_used_at < now - dt.timedelta(seconds=TOKEN_TOUCH_SECONDS)))
+        .values(last_used_at=now)
+    )
 
 
 def list_tokens(session: Session, actor: Principal) -> list[ApiToken]:
@@ -190,6 +276,9 @@ def revoke_token(session: Session, actor: Principal, token_id: int) -> ApiToken:
         raise NotFound()
     if token.revoked_at is None:
         token.revoked_at = utcnow()
+        audit.record("auth.token.revoked", session=session, actor_user_id=actor.user_id,
+                     actor_email=actor.email, target=f"token:{token.id}",
+                     details={"prefix": token.prefix, "owner_user_id": token.user_id})
     return token
 
 

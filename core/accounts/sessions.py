@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from typing import Any
 
-from flask import Flask, Request, Response
+from flask import Flask, Request, Response, request
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import delete
 from werkzeug.datastructures import CallbackDict
@@ -113,7 +113,9 @@ class DatabaseSessionInterface(SessionInterface):
             session.sid,
             expires=expires,
             httponly=True,
-            secure=self.get_cookie_secure(app),
+            # Secure whenever the request came over HTTPS (behind trusted proxies, see
+            # ``trusted_proxy_count``), and always with ``session_cookie_secure``.
+            secure=self.get_cookie_secure(app) or request.is_secure,
             samesite=self.get_cookie_samesite(app) or "Lax",
             domain=domain,
             path=path,

@@ -42,6 +42,8 @@ def nav_links(principal: Principal | None) -> list[NavLink]:
     ]
     if principal is not None:
         links.insert(0, NavLink(_l("Dashboard"), "web.dashboard", 0))
+        if principal.is_admin:
+            links.append(NavLink(_l("Administration"), "web.admin_users", 90))
     links.extend(
         NavLink(item.label, order=item.order, href=item.url)
         for item in plugin_nav_items(principal)

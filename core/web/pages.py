@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from core.accounts import services as accounts
+from core import audit
+from core.accounts.login import attempt_login
 from core.db import session
 from core.orgs import services as orgs
 from core.plans import services as plans
-from core.ratelimit import hit
 from core.regions import services as regions
 from core.web.auth import current_principal, login_session, logout_session
 
@@ -46,11 +46,9 @@ def login():
     if request.method == "POST":
         email = request.form.get("email", "").strip()[:254]
         password = request.form.get("password", "")[:1000]
-        hit("login", f"ip:{request.remote_addr}")
         db = session()
-        user = accounts.authenticate(db, email, password) if email and password else None
+        user = attempt_login(db, email, password, via="page")
         if user is None:
-            db.rollback()
             return render_template(
                 "auth/login.html", email=email, next_url=next_url,
                 error=_("Wrong e-mail address or password."),
@@ -66,6 +64,9 @@ def login():
 
 @blp.post("/logout")
 def logout():
+    principal = current_principal()
+    if principal is not None:
+        audit.record("auth.logout")
     logout_session()
     flash(_("You have logged out."), "success")
     return redirect(url_for("web.index"), 303)
