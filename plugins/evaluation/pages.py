@@ -150,7 +150,15 @@ def index():
                            defaults=scoring.DEFAULT_WEIGHTS, components=scoring.COMPONENTS,
                            component_labels=services.COMPONENT_LABELS, phases=services.PHASES,
                            statuses=services.STATUS_LABELS,
-                           phase_labels=services.PHASE_LABELS), 422 if error else 200
+                           phase_labels=services.PHASE_LABELS), _error_status(error)
+
+
+def _error_status(error: DomainError | None) -> int:
+    """200 without an error; a refusal keeps its status (403, 401, 404, 409); anything else
+    is a form to correct (422)."""
+    if error is None:
+        return 200
+    return error.status if error.status in (401, 403, 404, 409) else 422
 
 
 def _cycle_page(year: int, errors: list[str] | None = None, status: int = 200):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from core.plugin import (
@@ -130,6 +130,9 @@ def _organisation_for_new(session: Session, actor: Principal, organisation_id: i
         managed = managed_organisations(actor)
         if len(managed) == 1:
             return managed[0]
+        if not managed and not actor.is_admin:
+            raise PermissionDenied(_l("Only the organisation's administrators manage its "
+                                      "webhooks."))
         raise ValidationFailed(errors={"organisation_id": [
             _l("Choose the organisation the webhook belongs to.")]})
     try:
@@ -614,3 +617,18 @@ def record_outcome(
             "disabled_at": now.isoformat().replace("+00:00", "Z"),
         })
     return "failed"
+
+
+def prune_delivery_log(session: Session, retention_days: int) -> tuple[int, int]:
+    """Delete finished deliveries (delivered, failed, skipped; their attempts go with them)
+    last changed more than ``retention_days`` ago, then the event copies no delivery uses.
+    Pending and retrying deliveries stay whatever their age. Returns (deliveries, events)."""
+    cutoff = utcnow() - dt.timedelta(days=retention_days)
+    old = select(Delivery.id).where(Delivery.status.in_(FINAL), Delivery.updated_at < cutoff)
+    session.execute(delete(Attempt).where(Attempt.delivery_id.in_(old)))
+    deliveries = session.execute(
+        delete(Delivery).where(Delivery.status.in_(FINAL), Delivery.updated_at < cutoff))
+    used = select(Delivery.event_id).distinct()
+    events = session.execute(delete(WebhookEvent).where(
+        WebhookEvent.received_at < cutoff, WebhookEvent.id.not_in(used)))
+    return int(deliveries.rowcount or 0), int(events.rowcount or 0)

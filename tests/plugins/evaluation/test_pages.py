@@ -149,3 +149,19 @@ def test_full_cycle_through_the_pages(app, world):
     assert xlsx.data[:2] == b"PK"
     region_page = _browser(app, None).get(f"/regions/{BANDUNG}")
     assert f"/evaluasi/{YEAR}/laporan/{BANDUNG}" in region_page.text
+
+
+def test_only_admins_create_a_cycle_from_the_page(app, world, db):
+    """A user who may not create a cycle gets 403 (not a form to correct), and no cycle."""
+    from sqlalchemy import func, select
+
+    from plugins.evaluation.models import Cycle
+
+    officer = _browser(app, world.officers[BANDUNG])
+    refused = officer.post("/evaluasi/", data={"year": "2030", "title": "Evaluasi 2030"})
+    assert refused.status_code == 403, text_of(refused)[:500]
+    wrong_year = _browser(app, world.admin).post("/evaluasi/", data={"year": "1990",
+                                                                     "title": "Lama"})
+    assert wrong_year.status_code == 422
+    with db.begin() as session:
+        assert session.scalar(select(func.count()).select_from(Cycle)) == 0

@@ -80,9 +80,17 @@ def test_only_the_organisations_admins_see_and_manage_its_webhooks(client, partn
     assert client.get(API, headers=admin.headers).json["total"] == 1
 
 
-def test_a_member_who_is_not_admin_cannot_register(client, factory):
+def test_a_member_who_is_not_admin_cannot_register(client, factory, db):
+    """Someone who administers no organisation has no right here: 403, not a form error."""
     officer = factory.officer("32.73", role="member")
-    body = assert_problem(create(client, officer), 422, "validation-failed")
+    assert_problem(create(client, officer), 403, "forbidden")
+    assert_problem(create(client, factory.user()), 403, "forbidden")
+    with db.begin() as session:
+        assert session.scalar(select(func.count()).select_from(Webhook)) == 0
+
+
+def test_an_admin_without_an_organisation_of_their_own_must_name_one(client, factory):
+    body = assert_problem(create(client, factory.admin()), 422, "validation-failed")
     assert "organisation_id" in body["errors"]
 
 

@@ -1,0 +1,196 @@
+"""The authorisation matrix: every route of the application (``app.url_map``) called as every
+actor, compared with the one table in ``authz_table.py``; a refused write changes nothing.
+Lists never show another region's or organisation's private items.
+
+One world per module (``authz_world.py``), every request in a savepoint rolled back after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.security import authz_world
+from tests.security.authz_calls import call, classify
+from tests.security.authz_table import OUTCOMES, SKIPPED_ENDPOINTS, TABLE
+from tests.security.authz_world import ACTORS, World
+
+world = authz_world.world
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@pytest.fixture(autouse=True)
+def _sinergi_clean_database() -> Iterator[None]:
+    """The module's world lives in one transaction rolled back at the end (see
+    ``authz_world``): nothing to empty after each test."""
+    yield
+
+
+def routes(app: Flask) -> set[tuple[str, str]]:
+    return {(method, rule.rule)
+            for rule in app.url_map.iter_rules() if rule.endpoint not in SKIPPED_ENDPOINTS
+            for method in rule.methods - {"HEAD", "OPTIONS"}}
+
+
+def test_every_route_has_a_row(sinergi_app: Flask) -> None:
+    have = routes(sinergi_app)
+    missing = sorted(have - set(TABLE))
+    stale = sorted(set(TABLE) - have)
+    assert not missing, "routes without a row in tests/security/authz_table.py:\n" + "\n".join(
+        f"    ({m!r}, {r!r})" for m, r in missing)
+    assert not stale, f"rows for routes that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize(("method", "rule"), sorted(TABLE), ids=lambda v: v)
+def test_route(world: World, method: str, rule: str) -> None:
+    row = TABLE[(method, rule)]
+    if (method, rule) not in routes(world.app):
+        pytest.skip("route not in this application")
+    page = not rule.startswith("/api/")
+    before = None
+    if method in WRITE_METHODS and row.snapshot:
+        with world.isolated():
+            before = world.snapshot()
+    wrong = []
+    for actor in ACTORS:
+        expected = row.expect[actor]
+        with world.isolated():
+            response = call(world, method, rule, row, actor)
+            got = classify(response, page)
+            if got not in OUTCOMES[expected]:
+                wrong.append(f"{actor}: expected {expected}, got {response.status_code} "
+                             f"{response.get_data(as_text=True)[:160]!r}")
+                continue
+            if before is not None and expected not in ("ok", "allowed"):
+                after = world.snapshot()
+                changed = [t for t in before if after.get(t) != before[t]]
+                if changed:
+                    wrong.append(f"{actor}: refused ({response.status_code}) but changed "
+                                 f"{changed}")
+    assert not wrong, f"{method} {rule}:\n" + "\n".join(wrong)
+
+
+# ---------------------------------------------------------------- no leaks in lists
+
+
+def _api_ids(world: World, actor: str, url: str) -> set[Any]:
+    response = world.api(actor, "GET", url)
+    assert response.status_code == 200, (actor, url, response.status_code)
+    body = response.get_json()
+    items = body["items"] if isinstance(body, dict) and "items" in body else body
+    return {item.get("id", item.get("region_code")) for item in items}
+
+
+#: (list URL, the private item (a world id key or a literal), the actors allowed to see it).
+#: Everyone else must not find it in the list.
+API_LISTS: list[tuple[str, str, set[str]]] = [
+    ("/plans?per_page=100", "plan_b", {"officer_b", "admin"}),
+    ("/plans?per_page=100", "plan_a", {"officer_a", "admin"}),
+    ("/plans?per_page=100&status=draft", "plan_b", {"officer_b", "admin"}),
+    ("/interests?per_page=100", "interest_b", {"officer_b", "partner_b"}),
+    ("/interests?per_page=100", "interest_a", {"officer_a", "partner_a", "member_a"}),
+    ("/needs/{need_b}/interests?per_page=100", "interest_b", {"officer_b", "partner_b"}),
+    ("/collaborations?per_page=100", "collaboration_a",
+     {"officer_a", "partner_a", "member_a", "admin"}),
+    ("/evaluation/assignments?per_page=100", "assignment_b", {"assessor_b", "admin"}),
+    ("/evaluation/assignments?per_page=100", "assignment_a", {"assessor_a", "admin"}),
+    ("/exhibition/booths?per_page=100", "35.78", set()),
+    ("/webhooks?per_page=100", "webhook_b", {"partner_b", "admin"}),
+    ("/webhooks?per_page=100", "webhook_a", {"partner_a", "admin"}),
+    ("/notifications?per_page=100", "notification_b", {"officer_b"}),
+    ("/notifications?per_page=100", "notification_a", {"officer_a"}),
+    ("/saved-searches?per_page=100", "search_b", {"partner_b"}),
+    ("/tokens", "token_b", {"officer_b"}),
+]
+
+
+@pytest.mark.parametrize(("url", "item", "allowed"), API_LISTS,
+                         ids=[f"{u}-{i}" for u, i, _ in API_LISTS])
+def test_api_lists_show_no_private_items(world: World, url: str, item: str,
+                                         allowed: set[str]) -> None:
+    wanted = world.ids.get(item, item)
+    path = url.format(**world.ids)
+    leaks = []
+    seen_by_owner = False
+    for actor in ACTORS:
+        if actor == "anon" and not _public_list(path):
+            continue
+        with world.isolated():
+            ids = _api_ids(world, actor, path)
+        if actor in allowed:
+            seen_by_owner = seen_by_owner or wanted in ids
+        elif wanted in ids:
+            leaks.append(actor)
+    assert not leaks, f"{path} shows {item} to {leaks}"
+    assert seen_by_owner or not allowed, f"{path}: no allowed actor sees {item} (bad probe)"
+
+
+def _public_list(path: str) -> bool:
+    return path.startswith(("/plans", "/exhibition/booths", "/needs?", "/offers"))
+
+
+#: (page, the text that would show the private item, the actors allowed to see it).
+PAGE_LISTS: list[tuple[str, str, set[str]]] = [
+    ("/plans", '/plans/{plan_b}"', {"officer_b", "admin"}),
+    ("/plans?status=draft", '/plans/{plan_b}"', {"officer_b", "admin"}),
+    ("/interests", '/interests/{interest_b}"', {"officer_b", "partner_b"}),
+    ("/collaborations", '/collaborations/{collaboration_a}"',
+     {"officer_a", "partner_a", "member_a", "admin"}),
+    ("/evaluasi/penilaian", '/evaluasi/penilaian/{assignment_b}"', {"assessor_b", "admin"}),
+    ("/pameran", "Kota layanan digital 35.78", set()),
+    ("/api/v1/exhibition/booths.csv", "35.78", set()),
+    ("/webhooks/", '/webhooks/{webhook_b}"', {"partner_b", "admin"}),
+    ("/notifications/", "Rencana disetujui (officer_b)", {"officer_b"}),
+    ("/opportunities", "Kajian", {"partner_b"}),
+    ("/account/tokens", "/account/tokens/{token_b}/revoke", {"officer_b"}),
+]
+
+
+@pytest.mark.parametrize(("url", "marker", "allowed"), PAGE_LISTS,
+                         ids=[u for u, _m, _a in PAGE_LISTS])
+def test_pages_show_no_private_items(world: World, url: str, marker: str,
+                                     allowed: set[str]) -> None:
+    text = marker.format(**world.ids)
+    leaks = []
+    seen_by_owner = False
+    for actor in ACTORS:
+        with world.isolated():
+            response = world.page(actor, "GET", url)
+        if response.status_code != 200:
+            continue
+        shown = text in response.get_data(as_text=True)
+        if actor in allowed:
+            seen_by_owner = seen_by_owner or shown
+        elif shown:
+            leaks.append(actor)
+    assert not leaks, f"{url} shows {text!r} to {leaks}"
+    assert seen_by_owner or not allowed, f"{url}: no allowed actor sees {text!r} (bad probe)"
+
+
+def test_unsubmitted_scores_stay_with_their_assessor(world: World) -> None:
+    """Assessor B cannot read assessor A's saved scores, through any door."""
+    a, b = world.ids["assignment_a"], world.ids["assignment_b"]
+    with world.isolated():
+        assert world.api("assessor_b", "GET", f"/evaluation/assignments/{a}").status_code == 404
+        assert world.api("assessor_a", "GET", f"/evaluation/assignments/{b}").status_code == 404
+        for actor in ("assessor_a", "officer_a", "partner_a"):
+            response = world.api(actor, "GET",
+                                 "/evaluation/cycles/2024/regions/32.73/assessment")
+            assert response.status_code == 403, actor
+        assert world.page("assessor_b", "GET", f"/evaluasi/penilaian/{a}").status_code == 404
+
+
+def test_draft_booth_is_hidden_outside_its_region(world: World) -> None:
+    with world.isolated():
+        hall = world.page("anon", "GET", "/pameran").get_data(as_text=True)
+    assert "Kota layanan digital 32.73" in hall and "Kota layanan digital 35.78" not in hall
+    for actor in ACTORS:
+        if actor in ("officer_b", "admin"):
+            continue
+        with world.isolated():
+            assert world.api(actor, "GET", "/exhibition/booths/35.78").status_code == 404, actor
+            assert world.page(actor, "GET", "/pameran/35.78").status_code == 404, actor
