@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, inspect, text
+from sqlalchemy import event, inspect
 
 from core.app import create_app
 from core.db import Base, Database
 from core.migrate import upgrade
 from core.regions.services import load_reference_data, read_regions_file
+from core.testing.databases import drop_database, session_database
 from core.testing.events import EventRecorder
 from core.testing.factories import Factory
 from core.testing.sql import SQLCounter
@@ -27,15 +28,6 @@ def database_url_for_tests(tmp_path_factory: pytest.TempPathFactory) -> str:
     return os.environ.get("SINERGI_TEST_DATABASE_URL") or (
         f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     )
-
-
-def reset_postgres(url: str) -> None:
-    """Drop and recreate the public schema of a PostgreSQL test database."""
-    db = Database(url)
-    with db.engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    db.dispose()
 
 
 def empty_tables(db: Database) -> None:
@@ -58,10 +50,13 @@ def sinergi_config() -> dict[str, Any]:
 def sinergi_app(
     sinergi_config: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Flask]:
-    """One migrated application per test session, with the 514 regions loaded."""
+    """One migrated application per test session, with the 514 regions loaded. On
+    PostgreSQL the session works in a database of its own (``<name>_s<pid>``, dropped at the
+    end), so concurrent runs against one server do not disturb each other."""
     url = database_url_for_tests(tmp_path_factory)
-    if url.startswith("postgresql"):
-        reset_postgres(url)
+    private = url.startswith("postgresql")
+    if private:
+        url = session_database(url)
     overrides = {
         "database_url": url,
         "instance_path": str(tmp_path_factory.mktemp("instance")),
@@ -74,6 +69,8 @@ def sinergi_app(
         load_reference_data(session, read_regions_file())
     yield application
     application.extensions["sinergi.db"].dispose()
+    if private:
+        drop_database(url)
 
 
 @pytest.fixture(autouse=True)
