@@ -68,3 +68,10 @@ def page_slot(slot, context):
     if slot == "organisation":
         return organisation_slot(context)
     return None
+
+
+@hookimpl
+def register_commands(cli):
+    from plugins.webhooks.cli import register
+
+    register(cli)

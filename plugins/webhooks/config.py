@@ -42,3 +42,6 @@ class WebhooksConfig(Schema):
     #: Event type patterns never sent to any webhook (e.g. ``sinergi.notification.#``).
     withheld_event_types = fields.List(fields.String(), load_default=list)
     user_agent = fields.String(load_default="Sinergi-Webhooks/1.0")
+    #: ``sinergi webhooks prune`` deletes finished deliveries (and their attempts) older than this.
+    delivery_log_retention_days = fields.Integer(load_default=30,
+                                                 validate=validate.Range(min=1, max=3650))

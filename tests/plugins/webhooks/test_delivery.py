@@ -4,6 +4,7 @@ auto-disable, redelivery, the guard at send time, and who receives what."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import re
@@ -351,3 +352,40 @@ process.stdout.write(String(verify(secret, body, ts, sig)));
     assert node_verify(hook["secret"], timestamp, signature) == "true"
     assert node_verify("whsec_other", timestamp, signature) == "false"
     assert node_verify(hook["secret"], old, resigned) == "false"
+
+
+def test_prune_keeps_recent_and_unfinished_deliveries(hook_app, factory, receiver):
+    import click
+    from click.testing import CliRunner
+    from sqlalchemy import func, update
+
+    from plugins.webhooks.cli import register as register_cli
+    from plugins.webhooks.models import Delivery, WebhookEvent
+
+    app = hook_app()
+    partner, _ = factory.partner("business")
+    hook = register(app, partner, receiver.url(), ["sinergi.organisation.created"])
+    with running(app):
+        for name in ("Yayasan Lama", "Yayasan Baru", "Yayasan Tertunda"):
+            new_organisation(app, partner, name)
+        wait_for(lambda: statuses(app, hook["id"]) == ["delivered"] * 3)
+    old_time = dt.datetime.now(dt.UTC) - dt.timedelta(days=45)
+    with app.extensions["sinergi.db"].begin() as session:
+        old, fresh, pending = sorted(session.scalars(select(Delivery)), key=lambda d: d.id)
+        session.execute(update(Delivery).where(Delivery.id.in_([old.id, pending.id]))
+                        .values(updated_at=old_time))
+        session.execute(update(Delivery).where(Delivery.id == pending.id)
+                        .values(status="retrying"))
+        session.execute(update(WebhookEvent).values(received_at=old_time))
+        kept = {fresh.id, pending.id}
+    group = click.Group()
+    register_cli(group)
+    with app.app_context():
+        result = CliRunner().invoke(group, ["webhooks", "prune"])
+    assert result.exit_code == 0, result.output
+    assert "1 deliveries and 1 event copies older than 30 days deleted" in result.output
+    with app.extensions["sinergi.db"].begin() as session:
+        assert {d.id for d in session.scalars(select(Delivery))} == kept
+        assert session.scalar(select(func.count()).select_from(WebhookEvent)) == 2
+        assert session.scalar(select(func.count()).select_from(Attempt).where(
+            Attempt.delivery_id == old.id)) == 0
