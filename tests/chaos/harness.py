@@ -2,8 +2,10 @@
 database, broker) with ``sinergi relay``/``sinergi worker`` OS processes, an in-process app on
 the same database to create events, and helpers to count what happened.
 
-Used by ``tests/chaos`` and by ``bench/bus_bench.py`` / ``bench/chaos_full.py``. Every process is
-started with ``--max-seconds`` (bounded even if the harness dies) and stopped by its own pid.
+Used by ``tests/chaos`` and by ``bench/bus_bench.py`` / ``bench/chaos_full.py``; ``tests/e2e``
+adds the web (gunicorn, :meth:`BusStack.spawn_web`) for browser journeys. Every process is
+started with ``--max-seconds`` (the web under ``timeout``: bounded even if the harness dies)
+and stopped by its own pid.
 """
 
 from __future__ import annotations
@@ -24,14 +26,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
+from urllib.request import urlopen
 
 from flask import Flask
 from kombu import Queue
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from core.testing.databases import create_database, drop_database  # noqa: F401 - re-exported
+
 ROOT = Path(__file__).resolve().parents[2]
 SINERGI = str(ROOT / ".venv" / "bin" / "sinergi")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 RECORDER = "recorder=tests.fixtures.recorder_plugin"
 STATS_RE = re.compile(r"handled=(\d+) duplicate=(\d+) failed=(\d+) dead=(\d+) invalid=(\d+) "
                       r"republished=(\d+)")
@@ -87,6 +93,16 @@ class Proc:
             return None
         keys = ("handled", "duplicate", "failed", "dead", "invalid", "republished")
         return dict(zip(keys, map(int, match.groups()), strict=True))
+
+
+class GroupProc(Proc):
+    """A process started in its own session (process group): a kill reaches its children."""
+
+    def kill(self) -> None:
+        if self.alive():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.pid, signal.SIGKILL)
+        self.popen.wait(timeout=10)
 
 
 @dataclass
@@ -196,6 +212,34 @@ class BusStack:
         """Run a ``sinergi`` command to completion."""
         return subprocess.run([SINERGI, *args], cwd=ROOT, env=self.environ(), capture_output=True,
                               text=True, timeout=timeout, check=False)
+
+    def spawn_web(self, *, workers: int = 2, threads: int = 4, max_seconds: float = 300.0,
+                  name: str = "web", ready_timeout: float | None = 60.0) -> tuple[Proc, str]:
+        """Serve the app as docs/operations.md says (gunicorn, ``core:create_app()``, gthread
+        workers) on a free local port, with this stack's environment; return the process and
+        its base URL once ``/healthz`` answers (at once with ``ready_timeout=None``; then
+        call :func:`wait_web`). Bounded by ``timeout`` (``max_seconds``), in its own process
+        group so that a kill reaches the gunicorn workers too."""
+        assert self.app is not None
+        self._counter += 1
+        logs = self.instance / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        log = logs / f"{self._counter:03d}-{name}.log"
+        port = free_port()
+        command = ["timeout", "--kill-after=10", str(int(max_seconds)), GUNICORN,
+                   "--workers", str(workers), "--worker-class", "gthread",
+                   "--threads", str(threads), "--bind", f"127.0.0.1:{port}",
+                   "--graceful-timeout", "5", "--access-logfile", "-",
+                   "--access-logformat", '%(h)s "%(r)s" %(s)s %(L)ss', "core:create_app()"]
+        with log.open("wb") as out:
+            popen = subprocess.Popen(command, cwd=ROOT, env=self.environ(), stdout=out,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        proc = GroupProc(name, popen, log)
+        self.procs.append(proc)
+        url = f"http://127.0.0.1:{port}"
+        if ready_timeout is not None:
+            wait_web(proc, url, ready_timeout)
+        return proc, url
 
     def stop_all(self) -> None:
         for proc in self.procs:
@@ -543,6 +587,30 @@ def quorum_queues_on_disk(stack: BusStack, timeout: float = 20.0) -> bool:
         return all(name in data for name in names)
 
     return wait_for(written, timeout=timeout, interval=0.25)
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_ok(url: str, timeout: float = 2.0) -> bool:
+    """True when ``url`` answers 200."""
+    try:
+        with urlopen(url, timeout=timeout) as response:  # noqa: S310 - a local test URL
+            return response.status == 200
+    except (OSError, ValueError):
+        return False
+
+
+def wait_web(proc: Proc, url: str, timeout: float = 60.0) -> None:
+    """Wait until the web process answers ``/healthz``; stop it and raise if it does not."""
+    if not wait_for(lambda: not proc.alive() or http_ok(f"{url}/healthz"),
+                    timeout=timeout, interval=0.2) or not proc.alive():
+        proc.stop()
+        raise RuntimeError(f"gunicorn did not start:\n{proc.output()[-3000:]}")
 
 
 def jitter(low: float, high: float) -> float:
