@@ -101,6 +101,7 @@ class CycleDetail(MethodView):
     def patch(self, data: dict[str, Any], year: int):
         """Change a draft cycle's rules or participants (admin, If-Match)."""
         services.require_admin(require_principal())
+        services.visible_cycle(db_session(), require_principal(), year)  # 404 before 428/412
         version = expected_version("evaluation-cycle", year)
         cycle = services.update_cycle(db_session(), require_principal(), year, data,
                                       expected_version=version)

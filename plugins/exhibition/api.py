@@ -18,6 +18,7 @@ from core.plugin import (
     NotFound,
     Page,
     ValidationFailed,
+    _,
     current_principal,
     db_session,
     etag,
@@ -179,7 +180,7 @@ class BoothDraft(MethodView):
         """The working copy of a booth (the region's officers, admins)."""
         view = services.booth_view(db_session(), require_principal(), code, preview=True)
         if view.booth is None:
-            raise NotFound("This region has no booth yet.")
+            raise NotFound(_("This region has no booth yet."))
         return _working(view.booth)
 
     @blp.doc(**IF_MATCH)
@@ -190,7 +191,9 @@ class BoothDraft(MethodView):
         db = db_session()
         actor = require_principal()
         booth = services.find_booth(db, code)
-        if booth is not None and not services.can_edit(actor, code):
+        if booth is None:
+            raise NotFound(_("This region has no booth yet."))  # 404 before 428/412
+        if not services.can_edit(actor, code):
             raise services.PermissionDenied()
         version = expected_version("booth", code)
         booth = services.update_booth(db, actor, code, data, version)

@@ -41,6 +41,8 @@ def test_only_admins_create_cycles_and_unknown_fields_are_refused(api, world, un
         assert_problem(api.post("/evaluation/cycles", None, {"year": YEAR}), 401, "unauthorized")
         response = api.post("/evaluation/cycles", world.admin, {"year": YEAR, "colour": "red"})
         assert response.status_code == 422
+        # A missing cycle is a 404 even without If-Match (refusals before preconditions).
+        assert_problem(api.patch("/evaluation/cycles/1999", world.admin, {"title": "x"}), 404)
 
 
 def test_conflict_of_interest_at_assignment(flow, api, world, db, factory):

@@ -170,6 +170,8 @@ def test_if_match_on_updates(api, world):
     draft_booth(api, officer)
     url = f"/booths/{BANDUNG}/draft"
     assert api.patch(url, officer, {"tagline": "a"}).status_code == 428
+    # A missing booth is a 404 whatever the If-Match: refusals come before preconditions.
+    assert api.patch("/booths/35.78/draft", officer, {"tagline": "a"}).status_code == 404
     stale = api.patch(url, officer, {"tagline": "a"}, headers={"If-Match": f'"booth-{BANDUNG}-v1"'})
     assert stale.status_code == 412
     etag = api.get(url, officer).headers["ETag"]
