@@ -24,7 +24,13 @@ from core.events import record_event
 from core.pagination import Page, paginate
 from core.plans.models import PLAN_STATUSES, MasterPlan, PlanTransition, Programme
 from core.regions.models import Region
-from core.taxonomy import DIMENSIONS, HORIZONS, PROGRAMME_STATUSES, SUB_DIMENSIONS
+from core.taxonomy import (
+    DIMENSION_LABELS,
+    DIMENSIONS,
+    HORIZONS,
+    PROGRAMME_STATUSES,
+    SUB_DIMENSIONS,
+)
 
 EDITABLE_STATUSES = ("draft", "revision_requested")
 REVIEWABLE_STATUSES = ("submitted", "resubmitted")
@@ -260,7 +266,7 @@ def submission_problems(plan: MasterPlan) -> dict[str, list[Any]]:
     if missing:
         problems["programmes"] = [
             _l("Each dimension needs at least one programme; missing: %(dims)s",
-               dims=", ".join(missing))
+               dims=", ".join(str(DIMENSION_LABELS[d]) for d in missing))
         ]
     quick_wins = sum(1 for p in plan.programmes if p.quick_win)
     if quick_wins != REQUIRED_QUICK_WINS:

@@ -20,8 +20,8 @@ def test_submit_needs_a_programme_in_every_dimension(api: ApiClient, factory: Fa
         body = assert_problem(api.post(f"/plans/{plan_id}/submit", officer), 422,
                               "validation-failed")
     assert set(body["errors"]) == {"programmes"}
-    assert "economy" in body["errors"]["programmes"][0]
-    assert "society" in body["errors"]["programmes"][0]
+    assert "Smart Economy" in body["errors"]["programmes"][0]
+    assert "Smart Society" in body["errors"]["programmes"][0]
     assert api.get(f"/plans/{plan_id}", officer).json["status"] == "draft"
 
 

@@ -249,6 +249,18 @@ def test_editor_shows_what_is_missing_before_submitting(browser, factory):
     assert "Quick wins: 0 of 3" in text
 
 
+def test_missing_dimensions_are_named_as_the_user_reads_them(browser, factory):
+    """Found by the end-to-end journey: the list showed the codes (``governance, …``)."""
+    officer = factory.officer("32.73")
+    plan_id = factory.plan(officer, complete=False)
+    user = browser(officer)
+    text = text_of(user.get(f"/plans/{plan_id}/edit"))
+    assert ("Setiap dimensi memerlukan sedikitnya satu program; yang belum ada: Smart "
+            "Governance, Smart Branding, Smart Economy, Smart Living, Smart Society, Smart "
+            "Environment") in text
+    assert "governance, branding" not in text
+
+
 def test_submitting_an_incomplete_plan_saves_but_explains(browser, factory):
     officer = factory.officer("32.73")
     plan_id = factory.plan(officer, complete=False)
