@@ -21,6 +21,7 @@ actor made is not theirs to make).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -105,6 +106,18 @@ def etag_as(actor: str, path: str) -> Callable[[World, str], dict[str, str]]:
 
 
 ANY_VERSION = {"If-Match": "*"}
+VERSION_RE = re.compile(r'name="version" value="(\d+)"')
+
+
+def versioned(actor: str, page: str, **fields: str) -> Callable[[World], dict[str, str]]:
+    """A form body with the item's current version, read from ``page`` as ``actor``."""
+
+    def body(world: World) -> dict[str, str]:
+        text = world.page(actor, "GET", page.format(**world.ids)).get_data(as_text=True)
+        found = VERSION_RE.search(text)
+        return {**fields, "version": found.group(1) if found else "1"}
+
+    return body
 
 
 def scores_body(world: World) -> dict[str, Any]:
@@ -151,6 +164,10 @@ def image_body(_world: World) -> dict[str, Any]:
 
 def evidence_body(_world: World) -> dict[str, Any]:
     return {"filename": "bukti.pdf", "content_base64": b64(b"%PDF-1.4\n%%EOF\n")}
+
+
+def image_form(_world: World) -> dict[str, Any]:
+    return {"image": (io.BytesIO(png()), "foto.png")}
 
 
 def evidence_form(_world: World) -> dict[str, Any]:
@@ -288,7 +305,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/plans/<int:plan_id>/review"): R(only("admin", others="hide", officer_a="deny")),
     ("POST", "/plans/<int:plan_id>/submit"): R(
         only("officer_a", "admin", do=WRITE, others="hide", anon="anon_write"),
-        body={"confirmed": "1"}, snapshot=True),
+        body=versioned("officer_a", "/plans/{plan_a}", confirmed="1"), snapshot=True),
     ("POST", "/plans/<int:plan_id>/approve"): R(
         only("admin", do=WRITE, others="hide", officer_a="deny", anon="anon_write"),
         body={"note": "ok"}, snapshot=True),
@@ -368,7 +385,7 @@ MATCHMAKING: dict[tuple[str, str], Row] = {
         body={**NEED_FORM, "version": "1"}, snapshot=True),
     ("POST", "/needs/<int:need_id>/close"): R(
         only("officer_a", do=WRITE, others="deny", anon="anon_write"),
-        body={"version": "1", "reason": "Selesai"}, snapshot=True),
+        body=versioned("officer_a", "/needs/{need_a}", confirmed="1"), snapshot=True),
     ("GET", "/needs/<int:need_id>/partners"): R(only("officer_a", others="deny")),
     ("POST", "/needs/<int:need_id>/interest"): R(
         only("partner_a", "member_a", "partner_b", do=WRITE, others="deny",
@@ -387,7 +404,7 @@ MATCHMAKING: dict[tuple[str, str], Row] = {
         body={**OFFER_FORM, "version": "1"}, snapshot=True),
     ("POST", "/offers/<int:offer_id>/withdraw"): R(
         only("partner_a", "member_a", do=WRITE, others="deny", anon="anon_write"),
-        body={"version": "1"}, snapshot=True),
+        body=versioned("partner_a", "/offers/{offer_a}", confirmed="1"), snapshot=True),
     ("GET", "/opportunities"): R(only("partner_a", "member_a", "partner_b", others="deny")),
     ("POST", "/opportunities/searches"): R(
         only("partner_a", "member_a", "partner_b", do=WRITE, others="deny",
@@ -400,20 +417,27 @@ MATCHMAKING: dict[tuple[str, str], Row] = {
         only("officer_a", "partner_a", "member_a", others="hide")),
     ("POST", "/interests/<int:interest_id>/accept"): R(
         only("officer_a", do=WRITE, others="hide", partner_a="deny", member_a="deny",
-             anon="anon_write"), body={"reason": "Cocok"}, snapshot=True),
+             anon="anon_write"),
+        body=versioned("officer_a", "/interests/{interest_a}", note="Cocok",
+                       confirmed="1"), snapshot=True),
     ("POST", "/interests/<int:interest_id>/decline"): R(
         only("officer_a", do=WRITE, others="hide", partner_a="deny", member_a="deny",
-             anon="anon_write"), body={"reason": "Belum cocok"}, snapshot=True),
+             anon="anon_write"),
+        body=versioned("officer_a", "/interests/{interest_a}", reason="Belum cocok",
+                       confirmed="1"),
+        snapshot=True),
     ("POST", "/interests/<int:interest_id>/withdraw"): R(
         only("partner_a", "member_a", do=WRITE, others="hide", officer_a="deny",
-             anon="anon_write"), snapshot=True),
+             anon="anon_write"),
+        body=versioned("partner_a", "/interests/{interest_a}", confirmed="1"), snapshot=True),
     ("GET", "/collaborations"): R(login()),
     ("GET", "/collaborations/<int:collaboration_id>"): R(
         only("officer_a", "partner_a", "member_a", "admin", others="hide")),
     ("POST", "/collaborations/<int:collaboration_id>/stage"): R(
         only("officer_a", "partner_a", "member_a", do=WRITE, others="hide",
              anon="anon_write", admin="deny"),
-        body={"stage": "meeting"}, snapshot=True,
+        body=versioned("officer_a", "/collaborations/{collaboration_a}", stage="meeting"),
+        snapshot=True,
         note="admins may read a collaboration but only its parties move it"),
 }
 
@@ -534,7 +558,8 @@ EVALUATION: dict[tuple[str, str], Row] = {
         only("assessor_a", "admin", others="hide")),
     ("POST", "/evaluasi/penilaian/<int:assignment_id>"): R(
         only("assessor_a", do=WRITE, others="hide", admin="refused", anon="anon_write"),
-        body={"version": "1"}, snapshot=True),
+        body=versioned("assessor_a", "/evaluasi/penilaian/{assignment_a}", notes="Catatan"),
+        snapshot=True),
     ("GET", "/evaluasi/survei/<token>"): R(public()),
     ("POST", "/evaluasi/survei/<token>"): R(policy(WRITE, anon="anon_write"),
                                             body={"rating": "4"},
@@ -582,7 +607,8 @@ EXHIBITION: dict[tuple[str, str], Row] = {
     ("GET", "/pameran/<code>/kelola"): R(only("officer_a", "admin", others="deny")),
     ("POST", "/pameran/<code>/kelola"): R(
         only("officer_a", "admin", do=WRITE, others="deny", anon="anon_write"),
-        body={"tagline": "Baru", "version": "1"}, snapshot=True),
+        body=versioned("officer_a", f"/pameran/{BANDUNG}/kelola", tagline="Baru"),
+        snapshot=True),
     ("GET", "/pameran/<code>/pratinjau"): R(only("officer_a", "admin", others="deny")),
     ("POST", "/pameran/<code>/ajukan"): R(
         only("officer_a", "admin", do=WRITE, others="deny", anon="anon_write"), snapshot=True),
@@ -590,8 +616,8 @@ EXHIBITION: dict[tuple[str, str], Row] = {
         only("officer_a", "admin", do=WRITE, others="deny", anon="anon_write"),
         body={k: str(v) for k, v in ACHIEVEMENT.items()}, snapshot=True),
     ("POST", "/pameran/<code>/prestasi/<int:achievement_id>/gambar"): R(
-        only("officer_a", "admin", do=WRITE, others="deny", anon="anon_write"), snapshot=True,
-        note="no file: refused for its content once authorised"),
+        only("officer_a", "admin", do=WRITE, others="deny", anon="anon_write"),
+        body=image_form, snapshot=True),
     ("POST", "/pameran/<code>/prestasi/<int:achievement_id>/hapus"): R(
         only("officer_a", "admin", do=WRITE, others="deny", anon="anon_write"), snapshot=True),
     ("POST", "/pameran/<code>/setujui"): R(admin_only(do=WRITE, anon="anon_write"),
