@@ -205,7 +205,7 @@ def users_create(
                 session.add(Membership(user_id=user.id, organisation_id=org.id, role=role))
             user_id = user.id
     except DomainError as exc:
-        raise click.ClickException(_domain_message(exc)) from exc
+        raise click.ClickException(_domain_message(exc, ctx.app)) from exc
     click.echo(f"Created user {email} (id {user_id}).")
 
 
@@ -219,7 +219,7 @@ def _set_active(ctx: AppContext, email: str, active: bool) -> None:
         with ctx.app.app_context(), _db(ctx).begin() as session:
             set_active(session, system, get_user_by_email(session, email).id, active)
     except DomainError as exc:
-        raise click.ClickException(_domain_message(exc)) from exc
+        raise click.ClickException(_domain_message(exc, ctx.app)) from exc
 
 
 @users.command("disable")
@@ -254,7 +254,7 @@ def users_set_password(ctx: AppContext, email: str, password: str) -> None:
             set_password(session, get_user_by_email(session, email), password,
                          min_password_length=int(ctx.app.config["PASSWORD_MIN_LENGTH"]))
     except DomainError as exc:
-        raise click.ClickException(_domain_message(exc)) from exc
+        raise click.ClickException(_domain_message(exc, ctx.app)) from exc
     click.echo(f"Password of {email} changed; its browser sessions are ended.")
 
 
@@ -280,7 +280,15 @@ def audit_prune(ctx: AppContext, days: int | None) -> None:
     click.echo(f"Deleted {deleted} audit event(s) older than {keep} day(s).")
 
 
-def _domain_message(exc) -> str:
+def _domain_message(exc, app: Flask) -> str:
+    """The error in English, the CLI's language (messages are lazy and need the app)."""
+    from flask_babel import force_locale
+
+    with app.app_context(), force_locale("en"):
+        return _plain_message(exc)
+
+
+def _plain_message(exc) -> str:
     details = "; ".join(
         f"{field}: {', '.join(str(m) for m in msgs) if isinstance(msgs, list) else msgs}"
         for field, msgs in exc.errors.items()
@@ -306,7 +314,7 @@ def tokens_create(ctx: AppContext, email: str, name: str) -> None:
         with ctx.app.app_context(), _db(ctx).begin() as session:
             issued = create_token(session, get_user_by_email(session, email), name)
     except DomainError as exc:
-        raise click.ClickException(_domain_message(exc)) from exc
+        raise click.ClickException(_domain_message(exc, ctx.app)) from exc
     click.echo(issued.secret)
 
 

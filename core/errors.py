@@ -17,7 +17,9 @@ class DomainError(Exception):
     def __init__(self, message: Any = None, *, errors: dict[str, Any] | None = None):
         self.message = message if message is not None else self.default_message
         self.errors = errors or {}
-        super().__init__(str(self.message))
+        # Kept lazy: translating needs a locale, which outside a request (CLI) is not known
+        # yet here.
+        super().__init__(self.message)
 
 
 class NotFound(DomainError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask.views import MethodView
@@ -30,7 +31,7 @@ class AuditListArgs(PageArgs):
     })
     actor = fields.String(load_default=None, validate=validate.Length(max=254),
                           metadata={"description": "A user id, or an e-mail address."})
-    since = fields.AwareDateTime(load_default=None, default_timezone=None, metadata={
+    since = fields.AwareDateTime(load_default=None, default_timezone=dt.UTC, metadata={
         "description": "Only events at or after this time (ISO 8601; UTC if no offset)."
     })
 

@@ -83,6 +83,26 @@ def rate_limit(name: str, key: str, limit: str = "10 per minute") -> None:
     hit(name, key, limit)
 
 
+def record_audit(action: str, *, target: Any = "", details: dict[str, Any] | None = None,
+                 session: Session | None = None) -> None:
+    """Add an event to the audit log (name actions ``<plugin>.<what>``, e.g.
+    ``evaluation.survey.closed``). The actor, client address and user agent come from the
+    request. Without ``session`` the event is written after the request in its own
+    transaction, so it is kept even when the request fails or is refused; with ``session`` it
+    commits (or not) with that transaction."""
+    from core.audit import record
+
+    record(action, session=session, target=target, details=details)
+
+
+def csp_nonce() -> str:
+    """The request's Content-Security-Policy nonce, for an inline ``<script>`` or ``<style>``
+    (templates call ``csp_nonce()`` directly)."""
+    from core.app import csp_nonce as nonce
+
+    return nonce()
+
+
 def allowed(principal: Principal | None, action: str, resource: Any = None) -> bool:
     """Whether ``principal`` may perform ``action`` (asks plugins, then the default roles)."""
     from core.permissions import is_allowed
@@ -103,7 +123,8 @@ __all__ = [
     "DomainError", "Event", "EventType", "Handler", "HandlerContext", "Model", "NavItem",
     "NotFound", "OrgRole", "Page", "PageArgs", "Permission", "PermissionDenied", "Principal",
     "QueryArgs", "StaleVersion", "UTCDateTime", "ValidationFailed", "_", "_l", "allowed",
-    "current_principal", "db_session", "directory", "etag", "expected_version", "hookimpl",
-    "login_required", "page_body", "page_options", "page_schema", "paginate", "plugin_config",
-    "rate_limit", "record_event", "require", "require_principal", "taxonomy", "utcnow",
+    "csp_nonce", "current_principal", "db_session", "directory", "etag", "expected_version",
+    "hookimpl", "login_required", "page_body", "page_options", "page_schema", "paginate",
+    "plugin_config", "rate_limit", "record_audit", "record_event", "require",
+    "require_principal", "taxonomy", "utcnow",
 ]
