@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -124,6 +125,12 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
             raise RuntimeError(f"the deployment did not start: {exc}\n{logs}") from exc
         yield Deployment(stack, url, database_url.rsplit("/", 1)[-1] or "SQLite", timings)
     finally:
+        # SIGTERM to every process at once (each stops gracefully within seconds), then
+        # the harness waits for each, deletes the broker namespace, drops the database.
+        for proc in stack.procs:
+            if proc.alive():
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(proc.pid, signal.SIGTERM)
         stack.close()
         if database_url:
             drop_database(database_url)

@@ -70,7 +70,9 @@ def test_officer_plan_is_approved_and_shown_in_the_exhibition(people: People,
     officer.wait_for_url(re.compile(r".*/plans/\d+/edit$"))
     plan_id = int(officer.url.split("/")[-2])
     assert flashes(officer) == ["Draf telah dibuat. Sekarang tambahkan program-programnya."]
-    assert "Quick win: 0 dari 3" in officer.locator(".readiness").inner_text()
+    readiness = officer.locator(".readiness").inner_text()
+    assert "Quick win: 0 dari 3" in readiness
+    assert "yang belum ada: Smart Governance, Smart Branding, Smart Economy" in readiness
 
     # ... adds rows, writes one programme per dimension with three quick wins, submits.
     officer.get_by_role("button", name="Tambah baris").click()
