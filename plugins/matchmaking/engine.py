@@ -72,8 +72,14 @@ class NeedDoc:
     language: str = "id"
 
 
+#: The marker of demo data in titles: a label, not content, so it never makes two demo
+#: documents look related.
+DEMO_MARKER = "[Demo]"
+
+
 def analyse_fields(title: str, description: str, extra: str = "") -> tuple[Counter[str], str]:
     """Concept-token counts of a document; title words count ``TITLE_BOOST`` times."""
+    title = title.replace(DEMO_MARKER, " ")
     sample = f"{title} {description} {extra}"
     _tokens, language = textmod.analyse(sample)
     title_terms, _ = textmod.term_counts(title, language)
@@ -304,7 +310,8 @@ def fit(
 def need_words_of(need: NeedDoc) -> dict[str, str]:
     """Each stem of the need's text with the word first written for it."""
     stems = set(need.terms)
-    words = textmod.display_terms(f"{need.title} {need.description}", stems, need.language)
+    title = need.title.replace(DEMO_MARKER, " ")
+    words = textmod.display_terms(f"{title} {need.description}", stems, need.language)
     return {textmod.stem_of(w, need.language): w for w in words}
 
 

@@ -23,3 +23,16 @@ def test_engine_beats_plain_bm25() -> None:
     assert scores["engine"] > scores["baseline"] + 0.05, scores
     assert scores["engine_en"] > scores["baseline_en"], scores
     assert scores["engine_id"] > scores["baseline_id"], scores
+
+
+def test_the_demo_marker_is_not_content() -> None:
+    from plugins.matchmaking import engine
+
+    plain = engine.make_need(id=1, region_code="32.73", province_code="32",
+                             title="Sistem peringatan dini banjir", description="Sensor sungai.",
+                             dimension="environment")
+    marked = engine.make_need(id=2, region_code="32.73", province_code="32",
+                              title="[Demo] Sistem peringatan dini banjir",
+                              description="Sensor sungai.", dimension="environment")
+    assert marked.terms == plain.terms
+    assert "demo" not in engine.need_words_of(marked).values()
