@@ -66,16 +66,19 @@ class Deployment:
     database: str  # "SQLite" or the PostgreSQL database's name
     timings: dict[str, float] = field(default_factory=dict)
 
-    def status(self) -> str:
-        """The event bus as ``sinergi events status`` reports it (backlog, deliveries)."""
+    def bus(self) -> dict[str, Any]:
+        """The event bus as ``sinergi events status --json`` reports it."""
         from core.events.admin import status
 
+        with self.stack.app.app_context(), self.stack.reading() as session:
+            return status(session).as_dict()
+
+    def status(self) -> str:
+        """:meth:`bus` for a failure message."""
         try:
-            with self.stack.app.app_context(), self.stack.reading() as session:
-                result = status(session).as_dict()
+            return repr(self.bus())
         except Exception as exc:  # noqa: BLE001 - only for a failure message
             return f"(status unavailable: {exc})"
-        return repr(result)
 
     def logs(self) -> list[tuple[str, str]]:
         return [(proc.log.name, proc.output()[-LOG_TAIL:]) for proc in self.stack.procs]
@@ -124,6 +127,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                              for proc in stack.procs)
             raise RuntimeError(f"the deployment did not start: {exc}\n{logs}") from exc
         yield Deployment(stack, url, database_url.rsplit("/", 1)[-1] or "SQLite", timings)
+        print(f"e2e set-up seconds: {timings}")  # shown with -s or -rP
     finally:
         # SIGTERM to every process at once (each stops gracefully within seconds), then
         # the harness waits for each, deletes the broker namespace, drops the database.
@@ -216,7 +220,10 @@ class People:
         return round(time.monotonic() - began, 1)
 
     def assert_clean(self) -> None:
+        """Nothing went wrong in the browser, and no event delivery died in the worker."""
         assert not self.problems, "problems seen in the browser:\n" + "\n".join(self.problems)
+        bus = self.deployment.bus()
+        assert bus["dead"] == 0, f"dead event deliveries (sinergi events dead): {bus}"
 
     def screenshots(self, name: str) -> list[Path]:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
