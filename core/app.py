@@ -130,9 +130,10 @@ def _init_web_foundation(app: Flask) -> None:
     app.teardown_request(_touch_token)
     hops = int(app.config["TRUSTED_PROXY_COUNT"])
     if hops > 0:
-        # Behind ``hops`` reverse proxies: the client address, scheme and host come from the
-        # X-Forwarded-* headers that those proxies set; a client's own values are ignored.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Behind ``hops`` reverse proxies: the client address and scheme come from the
+        # X-Forwarded-For/-Proto values that those proxies added; what a client sent itself is
+        # ignored. The Host header is the proxy's to pass on (X-Forwarded-Host is not read).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
 
 
 def _declare_writes() -> None:
