@@ -23,4 +23,12 @@ LIBRARY_MESSAGES = (
     _l("Shorter than minimum length {min}."),
     _l("Longer than maximum length {max}."),
     _l("Length must be between {min} and {max}."),
+    _l("Length must be {equal}."),
+    _l("Must be greater than or equal to {min} and less than or equal to {max}."),
+    _l("Must be greater than or equal to {min}."),
+    _l("Must be less than or equal to {max}."),
+    _l("Must be at most {max}."),
+    _l("Not a valid date."),
+    _l("Not a valid URL."),
+    _l("Not a valid UUID."),
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any
 
 from flask import Response, current_app, g, json, request
@@ -69,10 +71,38 @@ class ProblemSchema(Schema):
     )
 
 
+@functools.cache
+def _parametrised_messages() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Library messages with ``{placeholders}``, as patterns that find the values again in a
+    formatted message ("Longer than maximum length 200." → max = 200)."""
+    from core.api.library_messages import LIBRARY_MESSAGES
+
+    found = []
+    for lazy in LIBRARY_MESSAGES:
+        template = str(lazy._args[0])  # the msgid, untranslated
+        if "{" not in template:
+            continue
+        parts = re.split(r"\{(\w+)\}", template)
+        pattern = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)"
+                          for i, part in enumerate(parts))
+        found.append((re.compile(pattern, re.DOTALL), template))
+    return tuple(found)
+
+
 def translate(message: Any) -> str:
-    """Translate a message (lazy string, or a library message that our catalogue knows)."""
+    """Translate a message: a lazy string, a library message that our catalogue knows, or a
+    library message formatted with values (translated as its template, values kept)."""
     text = str(message)
-    return gettext(text) if text else text
+    if not text:
+        return text
+    translated = gettext(text)
+    if translated != text or "{" in text:
+        return translated
+    for pattern, template in _parametrised_messages():
+        match = pattern.fullmatch(text)
+        if match:
+            return gettext(template).format(**match.groupdict())
+    return translated
 
 
 def translate_errors(errors: Any) -> Any:

@@ -83,6 +83,22 @@ def test_english_on_request(api: ApiClient) -> None:
     assert assert_problem(missing, 404)["title"] == "Not found"
 
 
+@pytest.mark.parametrize(("path", "field", "english", "indonesian"), [
+    ("/regions?page=0", "page",
+     "Must be greater than or equal to 1 and less than or equal to 100000.",
+     "Harus lebih besar dari atau sama dengan 1 dan lebih kecil dari atau sama dengan 100000."),
+    ("/regions?per_page=100000", "per_page", "Must be at most 100.", "Paling banyak 100."),
+    ("/regions?sort=size", "sort", "Must be one of: code, name, population, area.",
+     "Harus salah satu dari: code, name, population, area."),
+])
+def test_messages_with_values_are_translated(api: ApiClient, path: str, field: str,
+                                             english: str, indonesian: str) -> None:
+    """Library messages formatted with values are translated as their template."""
+    for language, expected in (("en", english), ("id", indonesian)):
+        body = assert_problem(api.get(path, headers={"Accept-Language": language}), 422)
+        assert body["errors"][field] == [expected]
+
+
 @pytest.mark.parametrize(
     ("path", "status"),
     [("/regions?page=0", 422), ("/provinces/99", 404), ("/me", 401), ("/nope", 404)],
