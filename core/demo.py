@@ -143,6 +143,7 @@ def load_demo(
     admin_user = _user(session, "admin", "Admin Kementerian", is_admin=True)
     admin = _refresh(session, Principal(admin_user.id, admin_user.email, admin_user.name))
     _user(session, "evaluator", "Asesor Nasional", is_evaluator=True)
+    _user(session, "evaluator2", "Asesor Nasional Kedua", is_evaluator=True)
 
     all_codes = list(session.scalars(select(Region.code).order_by(Region.code)))
     cohorts = pick_cohorts(all_codes)
@@ -228,6 +229,7 @@ def demo_logins() -> list[DemoLogin]:
     return [
         DemoLogin("admin", f"admin@{DEMO_DOMAIN}", DEMO_PASSWORD, "platform administrator"),
         DemoLogin("evaluator", f"evaluator@{DEMO_DOMAIN}", DEMO_PASSWORD, "assessor"),
+        DemoLogin("evaluator", f"evaluator2@{DEMO_DOMAIN}", DEMO_PASSWORD, "second assessor"),
         DemoLogin("region officer", f"officer.bandung@{DEMO_DOMAIN}", DEMO_PASSWORD,
                   "Kota Bandung (32.73)"),
         DemoLogin("region officer", f"officer.surabaya@{DEMO_DOMAIN}", DEMO_PASSWORD,

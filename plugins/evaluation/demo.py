@@ -1,9 +1,7 @@
 """Demo data: the 2024 evaluation cycle of ten first-cohort cities, in its self-assessment
-phase — Kota Bandung's self-assessment submitted, its citizen surveys answered, the demo
-assessor assigned as lead everywhere. Everything goes through the services.
-
-The demo has one evaluator; the assessment phase needs two per region, so an admin adds a second
-evaluator (``sinergi users create --evaluator``) before starting it (see docs/evaluation.md)."""
+phase — Kota Bandung's self-assessment submitted, its citizen surveys answered, the demo's two
+assessors assigned to every city (the first as lead), so an admin can start the assessment.
+Everything goes through the services."""
 
 from __future__ import annotations
 
@@ -32,10 +30,11 @@ def load(session: Session, context: DemoContext) -> None:
                       "assessment": "2024-10-31"},
     }, is_demo=True)
     services.open_cycle(session, admin, YEAR)
-    evaluator = context.users.get("evaluator")
-    if evaluator is not None:
-        for code in codes:
-            assessment.assign(session, admin, YEAR, code, evaluator.user_id, lead=True)
+    assessors = [context.users[key] for key in ("evaluator", "evaluator2")
+                 if key in context.users]
+    for code in codes:
+        for position, assessor in enumerate(assessors):
+            assessment.assign(session, admin, YEAR, code, assessor.user_id, lead=position == 0)
     officer = context.users.get("officer.bandung")
     if officer is None or BANDUNG not in codes:
         return
