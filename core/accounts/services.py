@@ -82,6 +82,29 @@ def set_password(session: Session, user: User, password: str, *,
                  details={"email": user.email})
 
 
+def change_own_password(session: Session, actor: Principal, current: str, new: str,
+                        confirm: str, *, min_password_length: int = 10) -> User:
+    """A user changes their own password: the current one must be right, the new one meet the
+    policy and be typed twice. Ends all of the user's browser sessions."""
+    user = session.get(User, actor.user_id)
+    if user is None or not user.is_active:
+        raise PermissionDenied()
+    errors: dict[str, list] = {}
+    if not verify_password(user.password_hash, current):
+        errors["current_password"] = [_l("The current password is not right.")]
+    problems = password_problems(new, min_password_length)
+    if problems:
+        errors["new_password"] = [PASSWORD_MESSAGES[p] for p in problems]
+    elif new != confirm:
+        errors["confirm_password"] = [_l("The two new passwords differ.")]
+    elif new == current:
+        errors["new_password"] = [_l("Choose a password other than the current one.")]
+    if errors:
+        raise ValidationFailed(errors=errors)
+    set_password(session, user, new, min_password_length=min_password_length)
+    return user
+
+
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """Return the active user with these credentials, or None (same cost either way)."""
     user = session.scalar(select(User).where(User.email == normalise_email(email)))

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from core.accounts.models import ApiToken, User, WebSession
 from core.db import utcnow
 from tests.api.helpers import assert_problem
-from tests.conftest import Factory
+from tests.conftest import PASSWORD, Factory
 from tests.security.kit import audit_rows, browser_login, page_csrf
 
 COOKIE = "session"
@@ -243,3 +243,41 @@ def test_common_password_list_is_real_and_loaded_once() -> None:
     assert passwords.password_problems("Correct-Horse-Battery", 10) == []
     assert passwords.password_problems("PASSWORD123", 10) == ["too_common"]
     assert passwords.password_problems("abc", 10) == ["too_short"]
+
+
+def test_users_change_their_own_password_on_the_account_page(app: Flask, factory: Factory
+                                                              ) -> None:
+    user = factory.user()
+    browser, other_device = app.test_client(), app.test_client()
+    assert browser_login(browser, user.email).status_code == 303
+    other_device.environ_base["REMOTE_ADDR"] = "192.0.2.78"
+    assert browser_login(other_device, user.email).status_code == 303
+    browser.get("/?lang=en")
+    url = "/account/password"
+    assert "Change your password" in browser.get(url).get_data(as_text=True)
+
+    def change(current: str, new: str, confirm: str | None = None):
+        return browser.post(url, data={"csrf_token": page_csrf(browser, url),
+                                       "current_password": current, "new_password": new,
+                                       "confirm_password": new if confirm is None else confirm})
+
+    for current, new, confirm, message in (
+        ("wrong-password", "Gunung-Rinjani-3726", None, "The current password is not right."),
+        (PASSWORD, "sayang12345", None, "too common"),
+        (PASSWORD, "Gunung-Rinjani-3726", "Gunung-Rinjani-0000", "differ"),
+    ):
+        refused = change(current, new, confirm)
+        assert refused.status_code == 422 and message in refused.get_data(as_text=True)
+    assert browser.post(url, data={"current_password": PASSWORD}).status_code == 403  # CSRF
+    done = change(PASSWORD, "Gunung-Rinjani-3726")
+    assert done.status_code == 303
+    assert browser.get("/api/v1/me").status_code == 200  # this device stays logged in
+    assert other_device.get("/api/v1/me").status_code == 401  # the others do not
+    # (Each try above counted against the login limit of this account at this address.)
+    elsewhere = {"environ_base": {"REMOTE_ADDR": "192.0.2.77"}}
+    assert browser_login(app.test_client(), user.email, **elsewhere).status_code == 401
+    assert browser_login(app.test_client(), user.email, "Gunung-Rinjani-3726",
+                         **elsewhere).status_code == 303
+    assert browser_login(app.test_client(), user.email).status_code == 429
+    (event,) = audit_rows(app, "account.password_set")
+    assert event.actor_user_id == user.user_id
