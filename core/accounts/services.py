@@ -131,9 +131,9 @@ def list_users(session: Session, actor: Principal | None, query: str | None, pag
     require_admin(actor)
     stmt = select(User).options(lazyload(User.memberships)).order_by(User.email)
     if query:
-        pattern = f"%{query.strip().lower()}%"
-        stmt = stmt.where(or_(func.lower(User.email).like(pattern),
-                              func.lower(User.name).like(pattern)))
+        needle = query.strip().lower()
+        stmt = stmt.where(or_(func.lower(User.email).contains(needle, autoescape=True),
+                              func.lower(User.name).contains(needle, autoescape=True)))
     return paginate(session, stmt, page, per_page)
 
 

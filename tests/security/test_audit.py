@@ -207,3 +207,17 @@ def test_plugins_record_through_the_plugin_api(app: Flask, factory: Factory) -> 
     assert closed[0].target == "cycle:2026" and closed[0].details == {"n": 1}
     assert closed[0].actor_user_id is None
     assert refused[0].actor_user_id == officer.user_id and refused[0].user_agent == "probe"
+
+
+def test_admin_user_list_searches_literally(client: FlaskClient, factory: Factory) -> None:
+    admin = factory.admin()
+    users = [factory.user(name=name) for name in ("Siti 100% Aman", "Budi_Santoso", "Ani")]
+    found = client.get("/api/v1/admin/users?q=100%25", headers=admin.headers)
+    assert found.status_code == 200
+    assert [u["name"] for u in found.json["items"]] == ["Siti 100% Aman"]
+    assert [u["name"] for u in client.get("/api/v1/admin/users?q=a_a",
+                                          headers=admin.headers).json["items"]] == []
+    everyone = client.get("/api/v1/admin/users?per_page=2", headers=admin.headers).json
+    assert everyone["total"] == len(users) + 1 and len(everyone["items"]) == 2
+    assert set(everyone["items"][0]) == {"id", "email", "name", "is_admin", "is_evaluator",
+                                         "is_active", "created_at", "last_login_at"}
