@@ -12,7 +12,13 @@ from typing import Any
 from flask import Flask, Response, current_app, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core.config import check_safety, load_settings, resolve_paths, to_flask_config
+from core.config import (
+    ConfigError,
+    check_safety,
+    load_settings,
+    resolve_paths,
+    to_flask_config,
+)
 from core.db import WRITE_METHODS, Database, mark_writer
 from core.db import get_db as app_db
 from core.events.core_types import register_core_event_types
@@ -129,6 +135,8 @@ def _init_web_foundation(app: Flask) -> None:
     init_audit(app)
     app.teardown_request(_touch_token)
     hops = int(app.config["TRUSTED_PROXY_COUNT"])
+    if hops < 0:
+        raise ConfigError("trusted_proxy_count must be 0 (no proxy) or more.")
     if hops > 0:
         # Behind ``hops`` reverse proxies: the client address and scheme come from the
         # X-Forwarded-For/-Proto values that those proxies added; what a client sent itself is

@@ -3,8 +3,10 @@ the proxies' X-Forwarded-* headers; without the setting, a client cannot fake th
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 
+from core.config import ConfigError
 from tests.conftest import Factory
 from tests.security.kit import audit_rows, browser_login, other_app
 
@@ -81,3 +83,9 @@ def test_plugin_limits_use_the_real_client_address(app: Flask, tmp_path) -> None
 
         assert [guess("192.0.2.30") for _ in range(4)] == [404, 404, 404, 429]
         assert guess("192.0.2.31") == 404
+
+
+def test_a_negative_proxy_count_is_refused(app: Flask, tmp_path) -> None:
+    with pytest.raises(ConfigError, match="trusted_proxy_count"), \
+            other_app(app, tmp_path, trusted_proxy_count=-1):
+        pass
