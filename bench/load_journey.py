@@ -149,11 +149,16 @@ def build_users(args: argparse.Namespace) -> list[type]:
         network_timeout = 30.0
         connection_timeout = 10.0
 
-        def pick_account(self) -> str:
+        def on_start(self) -> None:
             cls = type(self)
-            account = cls.accounts[cls._next_account % len(cls.accounts)]
+            self.account = cls.accounts[cls._next_account % len(cls.accounts)]
             cls._next_account += 1
-            return account
+            self.needs: list[int] = []  # the feed's needs (partners), their own (officers)
+            self.page_login(self.account)
+
+        @task(3)
+        def dashboard(self) -> None:
+            self.page("/dashboard", "GET /dashboard")
 
         def page_login(self, email: str) -> None:
             with self.client.get("/login", name="GET /login", catch_response=True) as r:
@@ -222,28 +227,19 @@ def build_users(args: argparse.Namespace) -> list[type]:
         wait_time = think
         accounts = PARTNERS
 
-        def on_start(self) -> None:
-            self.account = self.pick_account()
-            self.feed_needs: list[int] = []
-            self.page_login(self.account)
-
-        @task(2)
-        def dashboard(self) -> None:
-            self.page("/dashboard", "GET /dashboard")
-
         @task(4)
         def feed(self) -> None:
             html = self.page("/opportunities", "GET /opportunities")
-            self.feed_needs = sorted({int(n) for n in NEED_LINK_RE.findall(html)})
+            self.needs = sorted({int(n) for n in NEED_LINK_RE.findall(html)})
 
         @task(3)
         def need(self) -> None:
-            need_id = rng().choice(self.feed_needs or WORLD.need_ids)
+            need_id = rng().choice(self.needs or WORLD.need_ids)
             self.page(f"/needs/{need_id}", "GET /needs/<id>")
 
         @task(1)
         def interest(self) -> None:
-            need_id = WORLD.claim(self.account, self.feed_needs)
+            need_id = WORLD.claim(self.account, self.needs)
             if need_id is None:
                 return
             with self.client.post(
@@ -324,24 +320,15 @@ def build_users(args: argparse.Namespace) -> list[type]:
         wait_time = think
         accounts = OFFICERS
 
-        def on_start(self) -> None:
-            self.account = self.pick_account()
-            self.own_needs: list[int] = []
-            self.page_login(self.account)
-
-        @task(4)
-        def dashboard(self) -> None:
-            self.page("/dashboard", "GET /dashboard")
-
         @task(2)
         def mine(self) -> None:
             html = self.page("/needs/mine", "GET /needs/mine")
-            self.own_needs = sorted({int(n) for n in NEED_LINK_RE.findall(html)})
+            self.needs = sorted({int(n) for n in NEED_LINK_RE.findall(html)})
 
         @task(2)
         def need(self) -> None:
-            if self.own_needs:
-                self.page(f"/needs/{rng().choice(self.own_needs)}", "GET /needs/<id>")
+            if self.needs:
+                self.page(f"/needs/{rng().choice(self.needs)}", "GET /needs/<id>")
 
         @task(1)
         def post_need(self) -> None:
@@ -367,7 +354,7 @@ def build_users(args: argparse.Namespace) -> list[type]:
                     WORLD.needs_posted += 1
                     found = re.search(r"/needs/(\d+)", r.headers.get("Location", ""))
                     if found:
-                        self.own_needs.append(int(found.group(1)))
+                        self.needs.append(int(found.group(1)))
 
     return [Visitor, PartnerBrowser, PartnerApi, Officer]
 
@@ -500,30 +487,13 @@ def delete_topology(env: dict[str, str]) -> str:
 
 
 def _delete_topology_here() -> int:
-    """Runs in the subprocess started by :func:`delete_topology`."""
+    """Runs in the subprocess started by :func:`delete_topology` (the chaos tests' helper)."""
     from core.app import create_app
-    from core.events.bus import BusSettings, Topology, connect
+    from tests.chaos.harness import delete_topology as delete_namespace
 
     app = create_app()
-    settings = BusSettings.from_config(app.config)
-    topology = Topology(settings, app.extensions["sinergi.plugins"].handlers)
-    names = [q.name for q in topology.queues.values()] + [topology.dead_queue.name]
-    deleted = 0
-    with connect(settings) as conn:
-        conn.ensure_connection(max_retries=3)
-        channel = conn.channel()
-        for name in names:
-            try:
-                channel.queue_delete(name)
-                deleted += 1
-            except Exception:  # noqa: BLE001 - the channel is closed after an error
-                channel = conn.channel()
-        for exchange in (topology.events, topology.retry, topology.dead):
-            try:
-                channel.exchange_delete(exchange.name)
-            except Exception:  # noqa: BLE001
-                channel = conn.channel()
-    print(f"deleted {deleted} queues and 3 exchanges of namespace {settings.namespace}")
+    delete_namespace(app, extra_queues=())
+    print(f"deleted the queues and exchanges of namespace {app.config['BUS_NAMESPACE']}")
     return 0
 
 
@@ -695,8 +665,13 @@ def session_cookie(port: int, email: str) -> str:
     return cookies(headers)
 
 
-def run_locust(args: argparse.Namespace, base_url: str, log) -> tuple[Any, float]:
-    """The journeys: ``args.users`` users for ``args.duration`` seconds."""
+def run_locust(args: argparse.Namespace, base_url: str,
+               log) -> tuple[Any, float, dict[str, Any]]:
+    """The journeys: ``args.users`` users for ``args.duration`` seconds of steady state.
+
+    The users start at ``spawn_rate`` per second and log in (argon2 hashing, the costliest
+    request); once every login is done the statistics are taken as the ramp-up's and reset, so
+    the journey figures are the steady state's."""
     import gevent
     from locust.env import Environment
 
@@ -704,15 +679,31 @@ def run_locust(args: argparse.Namespace, base_url: str, log) -> tuple[Any, float
     environment = Environment(user_classes=users, host=base_url)
     runner = environment.create_local_runner()
     log(f"  {args.users} users ({', '.join(f'{u.__name__} ×{u.weight}' for u in users)}), "
-        f"{args.duration:g} s")
-    start = time.monotonic()
+        f"ramp-up, then {args.duration:g} s")
+    ramp_start = time.monotonic()
     runner.start(args.users, spawn_rate=args.spawn_rate)
+    stats = environment.stats
+    deadline = ramp_start + args.users / args.spawn_rate + 120
+    while time.monotonic() < deadline:
+        gevent.sleep(0.5)
+        counts = runner.user_classes_count
+        expected = sum(counts.get(name, 0) for name in ("PartnerBrowser", "Officer", "PartnerApi"))
+        logins = sum(stats.get(name, "POST").num_requests + stats.get(name, "POST").num_failures
+                     for name in ("POST /login (page)", "POST /api/v1/auth/token"))
+        if runner.user_count >= args.users and logins >= expected:
+            break
+    gevent.sleep(1.0)
+    rows, total, errors = stats_rows(environment)
+    ramp = {"seconds": round(time.monotonic() - ramp_start, 1), "rows": rows, "total": total,
+            "error_list": errors}
+    stats.reset_all()
+    start = time.monotonic()
     gevent.spawn_later(args.duration, runner.quit)
     runner.greenlet.join(timeout=args.duration + 120)
     elapsed = time.monotonic() - start
     if runner.state not in ("stopped",):
         runner.quit()
-    return environment, elapsed
+    return environment, elapsed, ramp
 
 
 def stats_rows(environment: Any) -> tuple[list[dict[str, Any]], dict[str, Any], list[str]]:
@@ -730,7 +721,8 @@ def stats_rows(environment: Any) -> tuple[list[dict[str, Any]], dict[str, Any], 
         }
 
     rows = [row(entry, entry.name) for entry in
-            sorted(stats.entries.values(), key=lambda e: -e.num_requests)]
+            sorted(stats.entries.values(), key=lambda e: -e.num_requests)
+            if entry.num_requests or entry.num_failures]
     errors = [f"{e.method} {e.name}: {e.error} (×{e.occurrences})"
               for e in stats.errors.values()]
     return rows, row(stats.total, "All requests"), errors
@@ -886,7 +878,7 @@ def run(args: argparse.Namespace, log) -> dict[str, Any]:
 
         meter = OtherLoad(our_pids)
         log("Journeys")
-        environment, elapsed = run_locust(args, app.url(""), log)
+        environment, elapsed, ramp = run_locust(args, app.url(""), log)
         other_load = meter.percent()
         log("Waiting for the event backlog to drain")
         at_end = ledger.snapshot()
@@ -908,12 +900,14 @@ def run(args: argparse.Namespace, log) -> dict[str, Any]:
             "duration_s": round(elapsed, 1),
             "rows": rows,
             "total": total,
-            "error_list": error_list,
+            "error_list": ramp["error_list"] + error_list,
+            "ramp_up": ramp,
             "other_load_pct": round(other_load, 1),
             "interests_sent": WORLD.interests_sent,
             "needs_posted": WORLD.needs_posted,
             "interests_skipped": WORLD.skipped_interests,
             "events": {
+                "demo_events": before["events"], "demo_drain_seconds": round(waited, 1),
                 "before": before, "at_end_of_load": at_end, "after": after,
                 "recorded_during_run": after["events"] - before["events"],
                 "deliveries_done_during_run": after["done"] - before["done"],
@@ -955,6 +949,8 @@ def failures(result: dict[str, Any]) -> list[str]:
     problems = []
     if result["total"]["errors"]:
         problems.append(f"{result['total']['errors']} request errors")
+    if result["ramp_up"]["total"]["errors"]:
+        problems.append(f"{result['ramp_up']['total']['errors']} request errors in the ramp-up")
     if not result["events"]["drained"]:
         problems.append("the event backlog did not drain")
     if result["events"]["after"]["dead"]:
@@ -975,6 +971,18 @@ def journey_table(result: dict[str, Any]) -> str:
         lines.append(f"| {name} | {row['requests']:,} | {row['rps']:.1f} | {row['p50_ms']:.0f} "
                      f"| {row['p99_ms']:.0f} | {row['errors']} |")
     return "\n".join(lines)
+
+
+def ramp_text(result: dict[str, Any]) -> str:
+    ramp = result["ramp_up"]
+    logins = [r for r in ramp["rows"] if "login" in r["name"] or "auth/token" in r["name"]]
+    parts = [f"`{r['name']}` ×{r['requests']} (p50 {r['p50_ms']:.0f} ms, p99 "
+             f"{r['p99_ms']:.0f} ms, {r['errors']} errors)" for r in logins]
+    total = ramp["total"]
+    return (f"Ramp-up before the measured period ({ramp['seconds']:g} s: users starting at "
+            f"the spawn rate and logging in once, with argon2id at the default cost): "
+            f"{', '.join(parts)}; {total['requests']} requests in all, {total['errors']} errors. "
+            "The table above is the steady state after it.")
 
 
 def memory_table(result: dict[str, Any]) -> str:
@@ -1010,7 +1018,8 @@ def events_text(result: dict[str, Any]) -> str:
         f"{'drained' if ev['drained'] else 'NOT drained'} {ev['drain_seconds']:.1f} s later. "
         f"`sinergi events status --json` afterwards: {status['unpublished']} unpublished, "
         f"{status['dead']} dead, oldest pending delivery "
-        f"{status['oldest_pending_delivery_age_seconds'] or 0} s."
+        f"{status['oldest_pending_delivery_age_seconds'] or 0} s. Before the load, the demo "
+        f"data's {ev['demo_events']} events took {ev['demo_drain_seconds']:.1f} s to be handled."
     )
 
 
@@ -1038,6 +1047,7 @@ def report(result: dict[str, Any], args: argparse.Namespace, client: str) -> str
     return "\n\n".join([
         settings_text(args, result, client),
         journey_table(result),
+        ramp_text(result),
         f"Other load during the journeys: {result['other_load_pct']:.0f}% of the machine.",
         memory_table(result),
         events_text(result),
@@ -1050,7 +1060,7 @@ def record(result: dict[str, Any], args: argparse.Namespace, info: dict[str, str
     total = result["total"]
     section = "\n".join([
         SECTION_BEGIN,
-        "## Load (journeys)",
+        "### Recorded run",
         "",
         f"Measured on {dt.date.today().isoformat()} with `bench/load_journey.py"
         f"{' --quick' if args.quick else ''}{' --stack sqlite' if args.stack == 'sqlite' else ''}"
@@ -1077,6 +1087,8 @@ def record(result: dict[str, Any], args: argparse.Namespace, info: dict[str, str
         "",
         journey_table(result),
         "",
+        ramp_text(result),
+        "",
         "**Events.** " + events_text(result),
         "",
         "**Memory** (RSS, sampled every 0.5 s with psutil during the journeys and the drain):",
@@ -1095,6 +1107,7 @@ def record(result: dict[str, Any], args: argparse.Namespace, info: dict[str, str
     if pattern.search(text):
         text = pattern.sub(lambda _m: section, text)
     else:
+        section = "## Load (journeys)\n\n" + section
         anchor = "\n## Where the time goes"
         text = text.replace(anchor, "\n" + section + "\n" + anchor, 1) if anchor in text \
             else text.rstrip("\n") + "\n\n" + section + "\n"
@@ -1155,7 +1168,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.users = min(args.users, 12)
         args.ratio_duration, args.ratio_rounds, args.ratio_warmup = 1.0, 1, 0.0
         args.retries = 0
-        args.drain_timeout = min(args.drain_timeout, 120.0)
+        # Long enough for the sweeper's redelivery (bus_redeliver_after_seconds, 120 s).
+        args.drain_timeout = min(args.drain_timeout, 180.0)
     if not 0 < args.duration <= 1800 or not 1 <= args.users <= 500:
         parser.error("--duration must be in (0, 1800] and --users in [1, 500]")
     if args.client == "auto":

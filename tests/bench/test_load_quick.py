@@ -34,7 +34,9 @@ def test_quick_load_has_no_errors_and_drains_the_events(tmp_path: Path) -> None:
 
     total = result["total"]
     assert total["requests"] > 0 and total["errors"] == 0, total
-    names = {row["name"] for row in result["rows"] if row["requests"] > 0}
+    ramp = result["ramp_up"]
+    assert ramp["total"]["errors"] == 0, ramp
+    names = {row["name"] for row in result["rows"] + ramp["rows"] if row["requests"] > 0}
     # Each kind of user got past its login and through its journey.
     for name in ("GET /pameran", "POST /login (page)", "POST /api/v1/auth/token",
                  "GET /opportunities", "GET /api/v1/opportunities", "GET /dashboard"):
