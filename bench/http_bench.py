@@ -11,7 +11,10 @@ One invocation does everything and cleans up after itself:
    ``GET /api/v1/plans/<id>`` of the demo's approved plan (anonymous) — with ``wrk`` when it
    is installed, else with a Python client (``http.client`` keep-alive connections in threads);
 4. prints requests/s, p50/p99 latency, errors and each endpoint's cost as "× the bare cost"
-   (its time per request divided by the bare app's, i.e. bare req/s ÷ endpoint req/s).
+   (the servers' CPU time per request divided by the bare app's).
+
+The load generator sends no ``If-None-Match``: every request gets a full 200 body. The plan
+detail's body comes from the per-process cache of approved plans after the first request.
 
 Traffic goes to 127.0.0.1 only; every run is bounded in time and in requests. ``--record``
 rewrites the HTTP section of ``docs/benchmarks.md``; ``--quick`` is a few-second variant for CI;
@@ -580,7 +583,10 @@ def record(results: list[TargetResult], args: argparse.Namespace, info: dict[str
         f"- Setup: {settings_text(args, info)}.",
         "- Data: a fresh SQLite database (WAL) with the 38 provinces, 514 regions and the demo "
         f"data of `sinergi demo`; the plan is the demo's approved plan (id {plan_id}, "
-        "18 programmes), requested anonymously.",
+        "18 programmes), requested anonymously. No request sends `If-None-Match` (every "
+        "answer is a full 200); after the first request the plan's body comes from the "
+        "per-process cache of approved plans (one light query per request), while the region "
+        "list is queried and serialised every time.",
         "- The bare app is `bench/bare_app.py`: Flask returning `{\"message\": \"Hello, World!\"}`."
         " \"× the bare cost\" is the server's CPU time per request (gunicorn master and "
         "workers, user + system) divided by the bare app's. \"Other load\" is the share of "

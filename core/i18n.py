@@ -22,10 +22,12 @@ def is_api_request() -> bool:
 
 def select_locale() -> str:
     """The locale for this request (see module docstring)."""
-    locales = supported_locales()
     default = current_app.config["DEFAULT_LOCALE"]
     if is_api_request():
-        return request.accept_languages.best_match(locales) or default
+        if "HTTP_ACCEPT_LANGUAGE" not in request.environ:
+            return default  # nothing to parse
+        return request.accept_languages.best_match(supported_locales()) or default
+    locales = supported_locales()
     wanted = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
     if wanted in locales:
         return wanted

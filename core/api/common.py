@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 from werkzeug.exceptions import PreconditionRequired
 
@@ -120,3 +121,35 @@ def expected_version(kind: str, ident: Any, required: bool = True) -> int | None
             if number.isdigit():
                 return int(number)
     raise StaleVersion()
+
+
+def content_etag(kind: str, body: bytes) -> str:
+    """A strong ETag naming exactly these bytes (``"<kind>-<sha256 prefix>"``)."""
+    return f'"{kind}-{hashlib.sha256(body).hexdigest()[:32]}"'
+
+
+def not_modified(tag: str) -> bool:
+    """Whether the request's ``If-None-Match`` matches ``tag`` (weak comparison, RFC 9110
+    13.1.2; ``*`` matches)."""
+    if "If-None-Match" not in request.headers:
+        return False
+    return request.if_none_match.contains_weak(tag.removeprefix("W/").strip('"'))
+
+
+def json_response(body: bytes, tag: str | None = None, status: int = 200) -> Response:
+    """A JSON response of already serialised ``body`` with ``tag`` as its ETag, or a 304
+    without body when the client already holds that representation (GET and HEAD)."""
+    headers = {"ETag": tag} if tag else {}
+    if tag and status == 200 and request.method in ("GET", "HEAD") and not_modified(tag):
+        return current_app.response_class(status=304, headers=headers)
+    return current_app.response_class(body, status=status, headers=headers,
+                                      mimetype="application/json")
+
+
+def dump_json(body: Any) -> bytes:
+    """``body`` serialised exactly as ``flask.jsonify`` (and so flask-smorest) would."""
+    provider = current_app.json
+    compact = getattr(provider, "compact", None)
+    pretty = (compact is None and current_app.debug) or compact is False
+    options: dict[str, Any] = {"indent": 2} if pretty else {"separators": (",", ":")}
+    return f"{provider.dumps(body, **options)}\n".encode()

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from flask import current_app
 from flask.views import MethodView
+from flask_babel import get_locale
 from flask_smorest import Blueprint
 
-from core.api.common import IF_MATCH, NoBodySchema, etag, expected_version, page_body, page_options
+from core.api.common import (
+    IF_MATCH,
+    NoBodySchema,
+    dump_json,
+    etag,
+    expected_version,
+    json_response,
+    not_modified,
+    page_body,
+    page_options,
+)
 from core.db import session
 from core.errors import PermissionDenied
 from core.plans import services
@@ -20,6 +34,7 @@ from core.plans.schemas import (
     PlanSchema,
     ReasonSchema,
     TransitionSchema,
+    plan_body,
 )
 from core.web.auth import current_principal, require_principal
 
@@ -28,6 +43,52 @@ blp = Blueprint("plans", __name__, description="Master plans (rencana induk)")
 
 def _with_etag(plan: Any, status: int = 200) -> tuple[Any, int, dict[str, str]]:
     return plan, status, {"ETag": etag("plan", plan.id, plan.version)}
+
+
+class PublicPlanBodies:
+    """Serialised JSON bodies of public (approved) plans, kept by this process.
+
+    An entry is keyed by the plan's id and holds the plan's stamp (version, last change and
+    region name) with one body per language. A body is only served for the same stamp, read
+    from the database in the same request, so it is never stale: a new version replaces the
+    entry (invalidation by version). Only public plans are stored, and only public plans are
+    looked up: anything else goes through the access check of ``services.get_plan``.
+    """
+
+    def __init__(self, max_plans: int = 256):
+        self.max_plans = max_plans
+        self._entries: OrderedDict[int, tuple[services.PlanStamp, dict[str, bytes]]] = (
+            OrderedDict()
+        )
+        self._lock = threading.Lock()
+
+    def get(self, stamp: services.PlanStamp, language: str) -> bytes | None:
+        with self._lock:
+            entry = self._entries.get(stamp.id)
+            if entry is None or entry[0] != stamp:
+                return None
+            self._entries.move_to_end(stamp.id)
+            return entry[1].get(language)
+
+    def put(self, stamp: services.PlanStamp, language: str, body: bytes) -> None:
+        if not stamp.public:
+            raise ValueError("only public plans may be kept")
+        with self._lock:
+            entry = self._entries.get(stamp.id)
+            if entry is None or entry[0] != stamp:
+                entry = self._entries[stamp.id] = (stamp, {})
+            entry[1][language] = body
+            self._entries.move_to_end(stamp.id)
+            while len(self._entries) > self.max_plans:
+                self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def public_plan_bodies() -> PublicPlanBodies:
+    """This application's cache of public plan bodies (one per process and application)."""
+    return current_app.extensions.setdefault("sinergi.public_plan_bodies", PublicPlanBodies())
 
 
 @blp.route("/plans")
@@ -61,8 +122,29 @@ class Plans(MethodView):
 class PlanDetail(MethodView):
     @blp.response(200, PlanSchema)
     def get(self, plan_id: int):
-        """One plan with its programmes. The ETag is needed to change it."""
-        return _with_etag(services.get_plan(session(), current_principal(), plan_id))
+        """One plan with its programmes. The ETag is needed to change it; sent as
+        ``If-None-Match``, it gets 304 while the plan is unchanged."""
+        db = session()
+        stamp = services.plan_stamp(db, plan_id)
+        if stamp is not None and stamp.public:
+            # Public (approved) plans: everyone may see them, and they no longer change.
+            tag = etag("plan", plan_id, stamp.version)
+            if not_modified(tag):
+                return json_response(b"", tag)
+            language = str(get_locale())
+            cache = public_plan_bodies()
+            body = cache.get(stamp, language)
+            if body is None:
+                plan = services.get_plan(db, current_principal(), plan_id)
+                body = dump_json(plan_body(plan))
+                loaded = services.plan_stamp_of(plan)
+                if loaded.public:
+                    cache.put(loaded, language, body)
+                tag = etag("plan", plan_id, plan.version)
+            return json_response(body, tag)
+        # Everything else passes the access check (404 for plans the caller may not see).
+        plan = services.get_plan(db, current_principal(), plan_id)
+        return json_response(dump_json(plan_body(plan)), etag("plan", plan.id, plan.version))
 
     @blp.doc(**IF_MATCH)
     @blp.arguments(PlanFieldsSchema)

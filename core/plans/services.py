@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, inspect, or_, select
+from sqlalchemy import bindparam, exists, func, inspect, or_, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -177,6 +177,45 @@ def get_plan(
         raise NotFound(_l("The master plan was not found."))
     _load_programmes(session, plan)
     return plan
+
+
+@dataclass(frozen=True)
+class PlanStamp:
+    """What identifies the current content of a plan, read without loading it."""
+
+    id: int
+    status: str
+    version: int
+    updated_at: Any
+    region_name: str
+
+    @property
+    def public(self) -> bool:
+        """Everyone may see the plan (no access check depends on who asks)."""
+        return self.status in PUBLIC_STATUSES
+
+
+_STAMP = (
+    select(MasterPlan.status, MasterPlan.version, MasterPlan.updated_at, Region.name)
+    .join(Region, Region.code == MasterPlan.region_code)
+    .where(MasterPlan.id == bindparam("plan_id"))
+)
+
+
+def plan_stamp(session: Session, plan_id: int) -> PlanStamp | None:
+    """Status, version, last change and region name of a plan (one light statement), or None
+    when there is no such plan. No access check: callers only use it to serve public plans
+    and go through :func:`get_plan` for the rest."""
+    # Through the session's connection: a plain row, without the ORM's result machinery.
+    row = session.connection().execute(_STAMP, {"plan_id": plan_id}).first()
+    if row is None:
+        return None
+    return PlanStamp(plan_id, row[0], row[1], row[2], row[3])
+
+
+def plan_stamp_of(plan: MasterPlan) -> PlanStamp:
+    """The stamp of a loaded plan (with its region)."""
+    return PlanStamp(plan.id, plan.status, plan.version, plan.updated_at, plan.region.name)
 
 
 def _load_programmes(session: Session, plan: MasterPlan) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from core.api.common import page_body, page_options
+from core.api.common import content_etag, dump_json, json_response, page_body, page_options
 from core.db import session
 from core.regions import services
 from core.regions.schemas import (
@@ -18,6 +18,7 @@ from core.regions.schemas import (
     RegionPage,
     RegionSchema,
     StageChangeSchema,
+    region_row_body,
 )
 from core.web.auth import current_principal
 
@@ -30,10 +31,17 @@ class Regions(MethodView):
     @blp.arguments(RegionListArgs(), location="query")
     @blp.response(200, RegionPage)
     def get(self, args: dict[str, Any]):
-        """List regions, filtered by province, kind, cohort, stage or text."""
+        """List regions, filtered by province, kind, cohort, stage or text. The ETag names the
+        page's content: send it as ``If-None-Match`` to get 304 when nothing changed."""
         keys = ("province", "kind", "cohort", "stage", "participating", "q")
         filters = services.RegionFilter(**{k: args.get(k) for k in keys})
-        return page_body(services.list_regions(session(), filters, **page_options(args, "code")))
+        page = services.list_region_rows(session(), filters, **page_options(args, "code"))
+        body = page_body(page)
+        # Read-only rows and a plain function instead of ORM objects and RegionPage: the same
+        # JSON (tests/api/test_fast_serialisers.py) for a fifth of the cost.
+        body["items"] = [region_row_body(row) for row in page.items]
+        data = dump_json(body)
+        return json_response(data, content_etag("regions", data))
 
 
 @blp.route("/regions/<string:code>")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
 from core.accounts.principal import Principal
@@ -41,22 +43,9 @@ class RegionFilter:
     codes: tuple[str, ...] | None = None  # limit to these region codes
 
 
-def list_regions(
-    session: Session,
-    filters: RegionFilter,
-    *,
-    sort: str = "code",
-    descending: bool = False,
-    page: int = 1,
-    per_page: int = 20,
-) -> Page[Region]:
-    """Regions matching the filters, with province and participation eagerly joined."""
-    stmt = (
-        select(Region)
-        .join(Region.province)
-        .outerjoin(Region.participation)
-        .options(contains_eager(Region.province), contains_eager(Region.participation))
-    )
+def _filtered(stmt: Select[Any], filters: RegionFilter) -> Select[Any]:
+    """``stmt`` (regions joined to provinces and outer-joined to participations) narrowed by
+    the filters."""
     if filters.province:
         stmt = stmt.where(Region.province_code == filters.province)
     if filters.kind:
@@ -75,12 +64,91 @@ def list_regions(
                               Region.code.contains(text, autoescape=True)))
     if filters.codes is not None:
         stmt = stmt.where(Region.code.in_(filters.codes))
+    return stmt
+
+
+def _ordered(stmt: Select[Any], sort: str, descending: bool) -> Select[Any]:
     column = REGION_SORTS.get(sort, Region.code)
     # Regions without a population or area come last either way, on every database
     # (PostgreSQL and SQLite disagree on where NULLs sort by default).
     order = column.desc() if descending else column.asc()
-    stmt = stmt.order_by(order.nulls_last(), Region.code)
-    return paginate(session, stmt, page, per_page)
+    return stmt.order_by(order.nulls_last(), Region.code)
+
+
+def list_regions(
+    session: Session,
+    filters: RegionFilter,
+    *,
+    sort: str = "code",
+    descending: bool = False,
+    page: int = 1,
+    per_page: int = 20,
+) -> Page[Region]:
+    """Regions matching the filters, with province and participation eagerly joined."""
+    stmt = (
+        select(Region)
+        .join(Region.province)
+        .outerjoin(Region.participation)
+        .options(contains_eager(Region.province), contains_eager(Region.participation))
+    )
+    return paginate(session, _ordered(_filtered(stmt, filters), sort, descending), page, per_page)
+
+
+#: The columns of :func:`list_region_rows`, in this order.
+REGION_ROW_COLUMNS = (
+    Region.code, Region.name, Region.kind, Region.province_code, Province.name,
+    Region.population, Region.area_km2, Participation.cohort_year, Participation.stage,
+)
+
+
+@lru_cache(maxsize=128)
+def _region_rows_statements(
+    filters: RegionFilter, sort: str, descending: bool
+) -> tuple[Select[Any], Select[Any]]:
+    """The page statement (rows of :data:`REGION_ROW_COLUMNS` plus the total, ``LIMIT
+    :limit OFFSET :offset``) and the count statement for these filters and order.
+
+    Built once per distinct query and reused: building and coercing the statement cost more
+    CPU (about 0.25 ms) than running it. Statements are immutable, so threads may share them.
+    """
+    base = _ordered(_filtered(
+        select(*REGION_ROW_COLUMNS)
+        .join(Province, Province.code == Region.province_code)
+        .outerjoin(Participation, Participation.region_code == Region.code),
+        filters,
+    ), sort, descending)
+    # As core.pagination.paginate: the total is an uncorrelated scalar subquery.
+    count = select(func.count()).select_from(base.order_by(None).subquery())
+    page = (
+        base.add_columns(count.correlate(None).scalar_subquery().label("_total"))
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+    return page, count
+
+
+def list_region_rows(
+    session: Session,
+    filters: RegionFilter,
+    *,
+    sort: str = "code",
+    descending: bool = False,
+    page: int = 1,
+    per_page: int = 20,
+) -> Page[tuple[Any, ...]]:
+    """The same regions, order, page and total as :func:`list_regions`, as plain rows of
+    :data:`REGION_ROW_COLUMNS`: for read-only lists, without building ORM objects."""
+    page_stmt, count_stmt = _region_rows_statements(filters, sort, descending)
+    # Through the session's connection (same transaction): plain rows, without the ORM's
+    # result machinery.
+    connection = session.connection()
+    rows = connection.execute(page_stmt,
+                              {"limit": per_page, "offset": (page - 1) * per_page}).all()
+    if rows:
+        return Page(items=[tuple(row[:-1]) for row in rows], total=rows[0][-1], page=page,
+                    per_page=per_page)
+    total = connection.execute(count_stmt).scalar() if page > 1 else 0
+    return Page(items=[], total=total or 0, page=page, per_page=per_page)
 
 
 def get_region(session: Session, code: str) -> Region:

@@ -34,6 +34,9 @@ def load_current_principal() -> None:
     """before_request: resolve the principal once, in one query, into ``g.principal``."""
     g.principal = None
     g.auth_method = None
+    environ = request.environ
+    if "HTTP_AUTHORIZATION" not in environ and "HTTP_COOKIE" not in environ:
+        return  # anonymous: neither a token nor a session cookie to look up
     token = bearer_token()
     if token is not None:
         g.principal = principal_for_token(get_db().session, token)
