@@ -20,7 +20,7 @@ PARAMS: dict[str, Any] = {
     "token": "survey_token_a", "survey_id": "survey_a", "achievement_id": "achievement_a",
     "notification_id": "notification_a", "ref": "org_a", "slug": "org_a_slug",
     "search_id": "search_a", "token_id": "token_a", "webhook_id": "webhook_a",
-    "delivery_id": "delivery_a", "image_id": "image_a",
+    "delivery_id": "delivery_a", "image_id": "image_a", "user_id": "user_b",
 }
 LITERALS: dict[str, Any] = {"year": YEAR, "code": BANDUNG, "event_type": "sinergi.plan.approved",
                             "variant": "thumb", "kind": "csv", "action": "open"}

@@ -110,6 +110,7 @@ class World:
     def isolated(self) -> Iterator[None]:
         """Whatever happens inside is rolled back (a savepoint of the module's transaction)."""
         savepoint = self.conn.begin_nested()
+        self.app.extensions["sinergi.ratelimit"].reset()  # rate limits are not the point here
         try:
             yield
         finally:
@@ -137,8 +138,9 @@ class World:
         return state
 
 
-#: Rows that any request may touch (browser sessions); columns that reads update.
-VOLATILE_TABLES = {"web_sessions"}
+#: Rows that any request may touch (browser sessions; the audit log, which records refusals
+#: too); columns that reads update.
+VOLATILE_TABLES = {"web_sessions", "audit_events"}
 VOLATILE_COLUMNS = {"last_used_at", "last_seen_at"}
 
 
@@ -245,6 +247,7 @@ def build(w: World, factory: Factory) -> None:
     acc["member_a"] = factory.account(member.user_id, member.token)
     ids = w.ids
     ids["org_a"], ids["org_b"] = org_a, org_b
+    ids["user_b"] = acc["officer_b"].user_id
     from core.orgs.models import Organisation
 
     with w.db.begin() as session:
