@@ -1107,10 +1107,7 @@ def record(result: dict[str, Any], args: argparse.Namespace, info: dict[str, str
     if pattern.search(text):
         text = pattern.sub(lambda _m: section, text)
     else:
-        section = "## Load (journeys)\n\n" + section
-        anchor = "\n## Where the time goes"
-        text = text.replace(anchor, "\n" + section + "\n" + anchor, 1) if anchor in text \
-            else text.rstrip("\n") + "\n\n" + section + "\n"
+        text = text.rstrip("\n") + "\n\n## Load (journeys)\n\n" + section + "\n"
     DOC_FILE.write_text(text, encoding="utf-8")
 
 
