@@ -203,3 +203,50 @@ def test_draft_booth_is_hidden_outside_its_region(world: World) -> None:
         with world.isolated():
             assert world.api(actor, "GET", "/exhibition/booths/35.78").status_code == 404, actor
             assert world.page(actor, "GET", "/pameran/35.78").status_code == 404, actor
+
+
+# ---------------------------------------------------------------- mixed-up ids
+
+#: An owner's URL with another owner's item inside it (the parent is theirs, the child is
+#: not): (actor, method, url, body). Each must be refused and change nothing.
+MIXED: list[tuple[str, str, str, Any]] = [
+    ("officer_a", "GET", "/api/v1/evaluation/cycles/2024/regions/32.73/evidence/{evidence_b}",
+     None),
+    ("officer_a", "GET", "/evaluasi/2024/daerah/32.73/bukti/{evidence_b}", None),
+    ("assessor_a", "GET", "/api/v1/evaluation/cycles/2024/regions/32.73/evidence/{evidence_b}",
+     None),
+    ("officer_a", "POST", "/api/v1/evaluation/surveys/{survey_b}/tokens", {"count": 1}),
+    ("partner_a", "POST", "/api/v1/webhooks/{webhook_a}/deliveries/{delivery_b}/redeliver", {}),
+    ("partner_a", "POST", "/webhooks/{webhook_a}/deliveries/{delivery_b}/redeliver", {}),
+    ("officer_a", "POST", "/pameran/32.73/prestasi/{achievement_b}/hapus", {}),
+    ("officer_a", "PATCH", "/api/v1/exhibition/achievements/{achievement_b}",
+     {"title": "Bukan milik kami"}),
+    ("officer_a", "DELETE", "/api/v1/exhibition/achievements/{achievement_b}", None),
+    ("anon", "GET", "/pameran/media/{image_b}/thumb.jpg", None),
+    ("officer_a", "GET", "/pameran/media/{image_b}/large.jpg", None),
+    ("partner_a", "POST", "/api/v1/needs/{need_b}/interests",
+     {"message": "Atas nama B", "organisation_id": "{org_b}"}),
+    ("partner_a", "POST", "/api/v1/needs/{need_b}/interests",
+     {"message": "Dengan penawaran B", "offer_id": "{offer_b}"}),
+    ("officer_a", "POST", "/api/v1/interests/{interest_b}/accept", {"reason": "x"}),
+    ("officer_a", "POST", "/notifications/{notification_b}/read", {}),
+]
+
+
+@pytest.mark.parametrize(("actor", "method", "url", "body"), MIXED,
+                         ids=[f"{a}-{m}-{u}" for a, m, u, _b in MIXED])
+def test_mixed_up_ids_are_refused(world: World, actor: str, method: str, url: str,
+                                  body: Any) -> None:
+    path = url.format(**world.ids)
+    if isinstance(body, dict):
+        body = {k: int(v.format(**world.ids)) if isinstance(v, str) and v.startswith("{")
+                else v for k, v in body.items()}
+    with world.isolated():
+        before = world.snapshot()
+        if path.startswith("/api/"):
+            response = world.api(actor, method, path, body)
+        else:
+            response = world.page(actor, method, path, body)
+        assert response.status_code in (403, 404, 422), (response.status_code,
+                                                         response.get_data(as_text=True)[:300])
+        assert world.snapshot() == before
