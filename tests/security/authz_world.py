@@ -306,6 +306,8 @@ def _evaluation(w: World) -> None:
     ids = w.ids
     w.ok(w.api("admin", "POST", "/evaluation/cycles", {"year": YEAR,
                                                        "title": f"Evaluasi {YEAR}"}), 201)
+    ids["cycle_draft"] = w.ok(w.api("admin", "POST", "/evaluation/cycles", {
+        "year": YEAR + 1, "title": "Evaluasi berikutnya (draf)"}), 201)["id"]
     w.ok(w.api("admin", "POST", f"/evaluation/cycles/{YEAR}/open"))
     for actor, code in (("officer_a", BANDUNG), ("officer_b", SURABAYA)):
         path = f"/evaluation/cycles/{YEAR}/regions/{code}/self-assessment"
