@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Response, current_app, request
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from sqlalchemy import Connection
 from werkzeug.exceptions import PreconditionRequired
 
+from core.db import get_db
 from core.errors import StaleVersion
 from core.pagination import Page
 
@@ -153,3 +157,16 @@ def dump_json(body: Any) -> bytes:
     pretty = (compact is None and current_app.debug) or compact is False
     options: dict[str, Any] = {"indent": 2} if pretty else {"separators": (",", ":")}
     return f"{provider.dumps(body, **options)}\n".encode()
+
+
+@contextmanager
+def read_connection() -> Iterator[Connection]:
+    """A connection for a read-only statement: the request's session's own when that is
+    already in a transaction (e.g. it loaded the principal: one transaction per request), else
+    a pooled connection of its own, without building a session (about half the CPU)."""
+    db = get_db()
+    if db.session.registry.has() and db.session().in_transaction():
+        yield db.session().connection()
+        return
+    with db.engine.connect() as connection:
+        yield connection

@@ -22,6 +22,7 @@ from core.api.common import (
     not_modified,
     page_body,
     page_options,
+    read_connection,
 )
 from core.db import session
 from core.errors import PermissionDenied
@@ -124,8 +125,8 @@ class PlanDetail(MethodView):
     def get(self, plan_id: int):
         """One plan with its programmes. The ETag is needed to change it; sent as
         ``If-None-Match``, it gets 304 while the plan is unchanged."""
-        db = session()
-        stamp = services.plan_stamp(db, plan_id)
+        with read_connection() as connection:
+            stamp = services.plan_stamp(connection, plan_id)
         if stamp is not None and stamp.public:
             # Public (approved) plans: everyone may see them, and they no longer change.
             tag = etag("plan", plan_id, stamp.version)
@@ -135,7 +136,7 @@ class PlanDetail(MethodView):
             cache = public_plan_bodies()
             body = cache.get(stamp, language)
             if body is None:
-                plan = services.get_plan(db, current_principal(), plan_id)
+                plan = services.get_plan(session(), current_principal(), plan_id)
                 body = dump_json(plan_body(plan))
                 loaded = services.plan_stamp_of(plan)
                 if loaded.public:
@@ -143,7 +144,7 @@ class PlanDetail(MethodView):
                 tag = etag("plan", plan_id, plan.version)
             return json_response(body, tag)
         # Everything else passes the access check (404 for plans the caller may not see).
-        plan = services.get_plan(db, current_principal(), plan_id)
+        plan = services.get_plan(session(), current_principal(), plan_id)
         return json_response(dump_json(plan_body(plan)), etag("plan", plan.id, plan.version))
 
     @blp.doc(**IF_MATCH)

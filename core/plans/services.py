@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, exists, func, inspect, or_, select
+from sqlalchemy import Connection, bindparam, exists, func, inspect, or_, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -202,12 +202,15 @@ _STAMP = (
 )
 
 
-def plan_stamp(session: Session, plan_id: int) -> PlanStamp | None:
+def plan_stamp(connection: Connection, plan_id: int) -> PlanStamp | None:
     """Status, version, last change and region name of a plan (one light statement), or None
     when there is no such plan. No access check: callers only use it to serve public plans
-    and go through :func:`get_plan` for the rest."""
-    # Through the session's connection: a plain row, without the ORM's result machinery.
-    row = session.connection().execute(_STAMP, {"plan_id": plan_id}).first()
+    and go through :func:`get_plan` for the rest.
+
+    It takes a plain connection rather than a session: without the ORM session's bookkeeping
+    the statement costs about half as much CPU, and a request served from a cache needs no
+    session at all."""
+    row = connection.execute(_STAMP, {"plan_id": plan_id}).first()
     if row is None:
         return None
     return PlanStamp(plan_id, row[0], row[1], row[2], row[3])

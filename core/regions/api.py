@@ -7,7 +7,14 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from core.api.common import content_etag, dump_json, json_response, page_body, page_options
+from core.api.common import (
+    content_etag,
+    dump_json,
+    json_response,
+    page_body,
+    page_options,
+    read_connection,
+)
 from core.db import session
 from core.regions import services
 from core.regions.schemas import (
@@ -35,7 +42,8 @@ class Regions(MethodView):
         page's content: send it as ``If-None-Match`` to get 304 when nothing changed."""
         keys = ("province", "kind", "cohort", "stage", "participating", "q")
         filters = services.RegionFilter(**{k: args.get(k) for k in keys})
-        page = services.list_region_rows(session(), filters, **page_options(args, "code"))
+        with read_connection() as connection:
+            page = services.list_region_rows(connection, filters, **page_options(args, "code"))
         body = page_body(page)
         # Read-only rows and a plain function instead of ORM objects and RegionPage: the same
         # JSON (tests/api/test_fast_serialisers.py) for a fifth of the cost.

@@ -46,9 +46,14 @@ def test_region_list_is_one_statement_anonymous(api: ApiClient, factory: Factory
 def test_region_list_with_a_token_adds_the_principal(api: ApiClient, factory: Factory,
                                                      sql_counter) -> None:
     officer = factory.officer("32.73")
+    # A token's first use in a minute also records last_used_at (its own write transaction).
+    assert api.get("/me", officer).status_code == 200
     with sql_counter:
         assert api.get("/regions?per_page=20", officer).status_code == 200
     assert len(_queries(sql_counter.statements)) == 2, sql_counter.statements
+    # Both in the request's one transaction (SQLite sends BEGIN once; PostgreSQL never).
+    begins = [s for s in sql_counter.statements if s.strip().upper().startswith("BEGIN")]
+    assert len(begins) <= 1, sql_counter.statements
 
 
 def test_approved_plan_detail_statements(api: ApiClient, factory: Factory,
