@@ -117,3 +117,32 @@ def test_two_app_instances_share_counts_through_redis(app: Flask, factory: Facto
         assert_problem(_token(b, user.email, PASSWORD, address), 429)
         # Another deployment on the same Redis (another prefix) counts apart.
         assert _token(elsewhere.test_client(), user.email, PASSWORD, address).status_code == 201
+
+
+def test_interest_limit_is_per_user_problem_json_with_retry_after(app: Flask, factory: Factory,
+                                                                  tmp_path) -> None:
+    """The matchmaking plugin's limit on expressing interest (per user, via core.plugin)."""
+    from tests.plugins.matchmaking.conftest import need_body
+
+    officer = factory.officer("32.73")
+    partner, _org = factory.partner("business", name="PT Sensor Nusantara")
+    other, _other_org = factory.partner("academia", name="Pusat Studi Banjir")
+    with other_app(app, tmp_path,
+                   plugins={"matchmaking": {"interest_rate_limit": "2 per minute"}}) as limited:
+        client = limited.test_client()
+        needs = []
+        for n in range(4):
+            response = client.post("/api/v1/needs", json=need_body(title=f"Kebutuhan {n}"),
+                                   headers=officer.headers)
+            assert response.status_code == 201, response.json
+            needs.append(response.json["id"])
+
+        def interest(account, need_id: int):
+            return client.post(f"/api/v1/needs/{need_id}/interests", json={"message": "Halo"},
+                               headers=account.headers)
+
+        assert [interest(partner, n).status_code for n in needs[:2]] == [201, 201]
+        refused = interest(partner, needs[2])
+        assert_problem(refused, 429, "too-many-requests")
+        assert 1 <= int(refused.headers["Retry-After"]) <= 61
+        assert interest(other, needs[2]).status_code == 201  # another user is not limited
