@@ -87,7 +87,7 @@ def _transition(year: int, action):
     return cycle, 200, _cycle_tag(cycle)
 
 
-@blp.route("/cycles/<int:year>")
+@blp.route("/cycles/<int(max=9999):year>")
 class CycleDetail(MethodView):
     @blp.response(200, s.CycleSchema)
     def get(self, year: int):
@@ -109,7 +109,7 @@ class CycleDetail(MethodView):
         return cycle, 200, _cycle_tag(cycle)
 
 
-@blp.route("/cycles/<int:year>/open")
+@blp.route("/cycles/<int(max=9999):year>/open")
 class CycleOpen(MethodView):
     @blp.response(200, s.CycleSchema)
     def post(self, year: int):
@@ -117,7 +117,7 @@ class CycleOpen(MethodView):
         return _transition(year, services.open_cycle)
 
 
-@blp.route("/cycles/<int:year>/start-assessment")
+@blp.route("/cycles/<int(max=9999):year>/start-assessment")
 class CycleAssess(MethodView):
     @blp.response(200, s.CycleSchema)
     def post(self, year: int):
@@ -125,7 +125,7 @@ class CycleAssess(MethodView):
         return _transition(year, services.start_assessment)
 
 
-@blp.route("/cycles/<int:year>/complete")
+@blp.route("/cycles/<int(max=9999):year>/complete")
 class CycleComplete(MethodView):
     @blp.response(200, s.CycleSchema)
     def post(self, year: int):
@@ -133,7 +133,7 @@ class CycleComplete(MethodView):
         return _transition(year, results.complete_cycle)
 
 
-@blp.route("/cycles/<int:year>/publish")
+@blp.route("/cycles/<int(max=9999):year>/publish")
 class CyclePublish(MethodView):
     @blp.response(200, s.CycleSchema)
     def post(self, year: int):
@@ -144,7 +144,7 @@ class CyclePublish(MethodView):
 # ---------------------------------------------------------------- indicators
 
 
-@blp.route("/cycles/<int:year>/indicators")
+@blp.route("/cycles/<int(max=9999):year>/indicators")
 class Indicators(MethodView):
     @blp.arguments(s.IndicatorArgs(), location="query")
     @blp.response(200, s.IndicatorPage)
@@ -187,7 +187,7 @@ class IndicatorDetail(MethodView):
 # ---------------------------------------------------------------- participants, self-assessment
 
 
-@blp.route("/cycles/<int:year>/regions")
+@blp.route("/cycles/<int(max=9999):year>/regions")
 class Regions(MethodView):
     @blp.arguments(s.RegionArgs(), location="query")
     @blp.response(200, s.ParticipantPage)
@@ -200,7 +200,7 @@ class Regions(MethodView):
             db_session(), actor, year)))
 
 
-@blp.route("/cycles/<int:year>/regions/<code>/self-assessment")
+@blp.route("/cycles/<int(max=9999):year>/regions/<code>/self-assessment")
 class SelfAssessment(MethodView):
     @blp.response(200, s.SelfAssessmentSchema)
     def get(self, year: int, code: str):
@@ -223,7 +223,7 @@ class SelfAssessment(MethodView):
         return result, 200, _region_tag(year, result["participant"])
 
 
-@blp.route("/cycles/<int:year>/regions/<code>/self-assessment/submit")
+@blp.route("/cycles/<int(max=9999):year>/regions/<code>/self-assessment/submit")
 class SelfAssessmentSubmit(MethodView):
     @blp.response(200, s.SelfAssessmentSchema)
     def post(self, year: int, code: str):
@@ -239,7 +239,7 @@ class SelfAssessmentSubmit(MethodView):
         return result, 200, _region_tag(year, result["participant"])
 
 
-@blp.route("/cycles/<int:year>/regions/<code>/evidence")
+@blp.route("/cycles/<int(max=9999):year>/regions/<code>/evidence")
 class Evidence(MethodView):
     @blp.arguments(s.EvidenceUploadSchema)
     @blp.response(201, s.EvidenceFileSchema)
@@ -252,7 +252,7 @@ class Evidence(MethodView):
         return row
 
 
-@blp.route("/cycles/<int:year>/regions/<code>/evidence/<int:file_id>")
+@blp.route("/cycles/<int(max=9999):year>/regions/<code>/evidence/<int:file_id>")
 class EvidenceDownload(MethodView):
     @blp.response(200)
     def get(self, year: int, code: str, file_id: int):
@@ -287,7 +287,7 @@ def _assignment_response(assignment, status: int = 200):
         "ETag": etag("evaluation-assignment", assignment.id, assignment.version)}
 
 
-@blp.route("/cycles/<int:year>/assignments")
+@blp.route("/cycles/<int(max=9999):year>/assignments")
 class Assignments(MethodView):
     @blp.arguments(s.AssignmentInSchema)
     @blp.response(201, s.AssignmentSchema)
@@ -381,7 +381,7 @@ class SubmitScores(MethodView):
         return _assignment_response(assignment)
 
 
-@blp.route("/cycles/<int:year>/regions/<code>/assessment")
+@blp.route("/cycles/<int(max=9999):year>/regions/<code>/assessment")
 class Reconciliation(MethodView):
     @blp.response(200, s.ReconciliationSchema)
     def get(self, year: int, code: str):
@@ -390,7 +390,7 @@ class Reconciliation(MethodView):
         return data, 200, _region_tag(year, data["participant"])
 
 
-@blp.route("/cycles/<int:year>/regions/<code>/finals")
+@blp.route("/cycles/<int(max=9999):year>/regions/<code>/finals")
 class Finals(MethodView):
     @blp.doc(**IF_MATCH)
     @blp.arguments(s.FinalsInSchema)
@@ -407,7 +407,7 @@ class Finals(MethodView):
         return result, 200, _region_tag(year, result["participant"])
 
 
-@blp.route("/cycles/<int:year>/regions/<code>/finalise")
+@blp.route("/cycles/<int(max=9999):year>/regions/<code>/finalise")
 class Finalise(MethodView):
     @blp.response(200, s.ParticipantSchema)
     def post(self, year: int, code: str):
@@ -420,7 +420,7 @@ class Finalise(MethodView):
 # ---------------------------------------------------------------- surveys
 
 
-@blp.route("/cycles/<int:year>/regions/<code>/surveys")
+@blp.route("/cycles/<int(max=9999):year>/regions/<code>/surveys")
 class Surveys(MethodView):
     @blp.arguments(s.SurveyArgs(), location="query")
     @blp.response(200, s.SurveyPage)
@@ -495,7 +495,7 @@ class PublicSurvey(MethodView):
 # ---------------------------------------------------------------- results and exports
 
 
-@blp.route("/cycles/<int:year>/results")
+@blp.route("/cycles/<int(max=9999):year>/results")
 class Results(MethodView):
     @blp.arguments(s.ResultArgs(), location="query")
     @blp.response(200, s.ResultPage)
@@ -510,7 +510,7 @@ class Results(MethodView):
         return body
 
 
-@blp.route("/cycles/<int:year>/results/<code>")
+@blp.route("/cycles/<int(max=9999):year>/results/<code>")
 class RegionResult(MethodView):
     @blp.response(200, s.RegionResultSchema)
     def get(self, year: int, code: str):
@@ -518,7 +518,7 @@ class RegionResult(MethodView):
         return results.region_result(db_session(), current_principal(), year, code)
 
 
-@blp.route("/cycles/<int:year>/results.csv")
+@blp.route("/cycles/<int(max=9999):year>/results.csv")
 class ResultsCsv(MethodView):
     @blp.response(200, content_type="text/csv")
     def get(self, year: int):
@@ -528,7 +528,7 @@ class ResultsCsv(MethodView):
             "Content-Disposition": f'attachment; filename="evaluasi-{year}.csv"'})
 
 
-@blp.route("/cycles/<int:year>/results.xlsx")
+@blp.route("/cycles/<int(max=9999):year>/results.xlsx")
 class ResultsXlsx(MethodView):
     @blp.response(200, content_type=
                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -182,13 +182,13 @@ def _cycle_page(year: int, errors: list[str] | None = None, status: int = 200):
     ), status
 
 
-@pages.get("/<int:year>")
+@pages.get("/<int(max=9999):year>")
 def cycle(year: int):
     """A cycle: phase, rules, regions and their assessors, results once visible."""
     return _cycle_page(year)
 
 
-@pages.post("/<int:year>/<any('open','start-assessment','complete','publish'):action>")
+@pages.post("/<int(max=9999):year>/<any('open','start-assessment','complete','publish'):action>")
 @login_required
 def cycle_action(year: int, action: str):
     _value, error = _try(ACTIONS[action], current_principal(), year, _version(request.form))
@@ -198,7 +198,7 @@ def cycle_action(year: int, action: str):
     return redirect(url_for("evaluation.cycle", year=year), 303)
 
 
-@pages.post("/<int:year>/assessors")
+@pages.post("/<int(max=9999):year>/assessors")
 @login_required
 def assign(year: int):
     form = request.form
@@ -235,7 +235,7 @@ def _region_page(year: int, code: str, errors: list[str] | None = None, status: 
     ), status
 
 
-@pages.get("/<int:year>/daerah/<code>")
+@pages.get("/<int(max=9999):year>/daerah/<code>")
 @login_required
 def region(year: int, code: str):
     """The region's self-assessment and surveys."""
@@ -261,7 +261,7 @@ def _parse_self(form: MultiDict, data: dict[str, Any]) -> dict[str, Any]:
     return {"values": values, "realisations": realisations}
 
 
-@pages.post("/<int:year>/daerah/<code>")
+@pages.post("/<int(max=9999):year>/daerah/<code>")
 @login_required
 def region_save(year: int, code: str):
     db = db_session()
@@ -280,7 +280,7 @@ def region_save(year: int, code: str):
     return redirect(url_for("evaluation.region", year=year, code=code), 303)
 
 
-@pages.post("/<int:year>/daerah/<code>/bukti")
+@pages.post("/<int(max=9999):year>/daerah/<code>/bukti")
 @login_required
 def region_upload(year: int, code: str):
     upload = request.files.get("file")
@@ -294,7 +294,7 @@ def region_upload(year: int, code: str):
     return redirect(url_for("evaluation.region", year=year, code=code), 303)
 
 
-@pages.get("/<int:year>/daerah/<code>/bukti/<int:file_id>")
+@pages.get("/<int(max=9999):year>/daerah/<code>/bukti/<int:file_id>")
 @login_required
 def region_file(year: int, code: str, file_id: int):
     from flask import send_file
@@ -304,7 +304,7 @@ def region_file(year: int, code: str, file_id: int):
                      download_name=row.filename)
 
 
-@pages.post("/<int:year>/daerah/<code>/survei")
+@pages.post("/<int(max=9999):year>/daerah/<code>/survei")
 @login_required
 def survey_create(year: int, code: str):
     form = request.form
@@ -401,14 +401,14 @@ def _reconcile_page(year: int, code: str, errors: list[str] | None = None, statu
                            assignment_statuses=services.ASSIGNMENT_STATUS_LABELS), status
 
 
-@pages.get("/<int:year>/daerah/<code>/rekonsiliasi")
+@pages.get("/<int(max=9999):year>/daerah/<code>/rekonsiliasi")
 @login_required
 def reconcile(year: int, code: str):
     """Submitted scores side by side, gaps flagged, final scores by the lead assessor."""
     return _reconcile_page(year, code)
 
 
-@pages.post("/<int:year>/daerah/<code>/rekonsiliasi")
+@pages.post("/<int(max=9999):year>/daerah/<code>/rekonsiliasi")
 @login_required
 def reconcile_save(year: int, code: str):
     form = request.form
@@ -435,7 +435,7 @@ def reconcile_save(year: int, code: str):
 # ---------------------------------------------------------------- results, report, exports
 
 
-@pages.get("/<int:year>/laporan/<code>")
+@pages.get("/<int(max=9999):year>/laporan/<code>")
 def report(year: int, code: str):
     """A print-friendly report of one region's result."""
     data = results.region_result(db_session(), current_principal(), year, code)
@@ -445,7 +445,7 @@ def report(year: int, code: str):
                            components=scoring.COMPONENTS, dimensions=list(taxonomy.DIMENSIONS))
 
 
-@pages.get("/<int:year>/hasil.<any(csv,xlsx):kind>")
+@pages.get("/<int(max=9999):year>/hasil.<any(csv,xlsx):kind>")
 def export(year: int, kind: str):
     cycle_row, rows = results.result_rows(db_session(), current_principal(), year)
     if kind == "csv":

@@ -43,6 +43,8 @@ def test_only_admins_create_cycles_and_unknown_fields_are_refused(api, world, un
         assert response.status_code == 422
         # A missing cycle is a 404 even without If-Match (refusals before preconditions).
         assert_problem(api.patch("/evaluation/cycles/1999", world.admin, {"title": "x"}), 404)
+        # A year no column holds is not found (was an integer overflow, 500, on PostgreSQL).
+        assert_problem(api.get("/evaluation/cycles/99999999999", world.admin), 404)
 
 
 def test_conflict_of_interest_at_assignment(flow, api, world, db, factory):
