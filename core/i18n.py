@@ -6,7 +6,7 @@ then the default. The API: ``Accept-Language`` among the supported languages, th
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel
 
 LANG_COOKIE = "sinergi_lang"
@@ -21,8 +21,11 @@ def is_api_request() -> bool:
 
 
 def select_locale() -> str:
-    """The locale for this request (see module docstring)."""
+    """The locale for this request (see module docstring); the default outside a request
+    (command line, workers)."""
     default = current_app.config["DEFAULT_LOCALE"]
+    if not has_request_context():
+        return default
     if is_api_request():
         if "HTTP_ACCEPT_LANGUAGE" not in request.environ:
             return default  # nothing to parse

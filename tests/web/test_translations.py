@@ -59,3 +59,13 @@ def test_every_message_is_translated_with_its_placeholders():
         elif sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(target)):
             problems.append(("placeholders differ", source))
     assert not problems, problems
+
+
+def test_outside_a_request_messages_use_the_default_language(app):
+    """Command-line and worker code translate too: no request, the default language."""
+    from flask_babel import force_locale, gettext
+
+    with app.app_context():
+        assert gettext("Not found") == "Tidak ditemukan"
+        with force_locale("en"):
+            assert gettext("Not found") == "Not found"
