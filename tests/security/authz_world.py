@@ -177,7 +177,7 @@ def bound_to_one_connection(db: Database) -> Iterator[Connection]:
         yield conn
     finally:
         db.remove()
-        db.session_factory.configure(bind=db.engine, join_transaction_mode="conservative_savepoint")
+        db.session_factory.configure(bind=db.engine, join_transaction_mode="conditional_savepoint")
         if outer.is_active:
             outer.rollback()
         conn.close()
