@@ -211,6 +211,11 @@ TABLE: dict[tuple[str, str], Row] = {
     ("DELETE", "/api/v1/tokens/<int:token_id>"): R(
         only("officer_a", "admin", others="hide"), snapshot=True,
         note="a token is its owner's; admins may revoke any"),
+    ("GET", "/account/password"): R(login()),
+    ("POST", "/account/password"): R(
+        policy(WRITE, anon="anon_write"),
+        body={"current_password": "wrong", "new_password": "x", "confirm_password": "y"},
+        note="one's own password only: a wrong current password is a form to correct"),
     ("GET", "/account/tokens"): R(login()),
     ("POST", "/account/tokens"): R(policy("ok", anon="anon_write"), body={"name": "cli"}),
     ("POST", "/account/tokens/<int:token_id>/revoke"): R(
@@ -713,7 +718,16 @@ for _part in (MATCHMAKING, EVALUATION, EXHIBITION, NOTIFICATIONS, WEBHOOKS):
     assert not set(_part) & set(TABLE), set(_part) & set(TABLE)
     TABLE.update(_part)
 
+PARAM_RE = re.compile(r"<(?:[^:<>]+:)?([a-z_]+)>")
+
+
+def normalise(rule: str) -> str:
+    """A rule without its converters (``<int(max=9999):year>`` → ``<year>``), so a row keeps
+    matching when a converter's bounds change."""
+    return PARAM_RE.sub(lambda m: f"<{m.group(1)}>", rule)
+
+
 #: Endpoints deliberately left out: static files (served by Flask itself, no data).
 SKIPPED_ENDPOINTS = frozenset({"static", "evaluation.static", "matchmaking.static",
                                "exhibition.static"})
-__all__ = ["OUTCOMES", "SKIPPED_ENDPOINTS", "SURABAYA", "TABLE", "Row"]
+__all__ = ["OUTCOMES", "SKIPPED_ENDPOINTS", "SURABAYA", "TABLE", "Row", "normalise"]

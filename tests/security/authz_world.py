@@ -172,12 +172,14 @@ def bound_to_one_connection(db: Database) -> Iterator[Connection]:
     db.remove()
     conn = db.engine.connect()
     outer = conn.begin()
+    saved = dict(db.session_factory.kw)
     db.session_factory.configure(bind=conn, join_transaction_mode="create_savepoint")
     try:
         yield conn
     finally:
         db.remove()
-        db.session_factory.configure(bind=db.engine, join_transaction_mode="conditional_savepoint")
+        db.session_factory.kw.clear()  # back to exactly what it was
+        db.session_factory.kw.update(saved)
         if outer.is_active:
             outer.rollback()
         conn.close()
