@@ -314,10 +314,15 @@ class Worker:
                          prefetch_count=self.prefetch, accept=[])
                 for key in self.handlers
             ]
+            # Forget what a previous connection received (its channel is gone: the broker
+            # redelivers those) before subscribing, never after: waiting for the broker's answer
+            # to each subscription dispatches the messages already delivered to the consumers
+            # subscribed before it (AMQP, a queue with a backlog), and emptying the list then
+            # left them unapplied and unacknowledged, their prefetch window taken for good.
+            self._received = []
             for consumer in consumers:
                 consumer.consume()
             next_sweep = time.monotonic()
-            self._received = []
             try:
                 while not done():
                     if time.monotonic() >= next_sweep:

@@ -18,10 +18,11 @@ from typing import Any
 
 import pytest
 from kombu import Consumer
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.events.bus import BusSettings, connect
 from core.events.ledger import EventDelivery
+from core.events.relay import relay_once
 from tests.chaos.harness import (
     BusStack,
     all_done,
@@ -37,6 +38,7 @@ from tests.conftest import full_programmes
 pytestmark = pytest.mark.chaos
 
 CHAOS_EVENTS = int(os.environ.get("SINERGI_CHAOS_EVENTS", "800"))
+BACKLOG_EVENTS = 200
 
 
 def report(record_property: Any, **values: Any) -> None:
@@ -226,3 +228,50 @@ def test_poison_event_dies_then_replays_through_cli(stack: BusStack, record_prop
     stats = worker.stats()
     assert stats is not None and stats["handled"] == 21 and stats["dead"] == 1, worker.output()
     report(record_property, failed_attempts=stats["failed"] + stats["dead"])
+
+
+# ---------------------------------------------------------------- e. a worker started on a backlog
+
+
+def test_worker_started_on_a_backlog_handles_every_queue(make_stack, record_property):
+    """A worker whose handler queues already hold messages when it starts handles them all.
+
+    Regression (found by the journey load test): the worker subscribes one consumer per handler
+    queue on one channel, and waiting for the broker's answer to each subscription dispatches the
+    messages already delivered to the consumers subscribed before it. The worker emptied its
+    list of received messages after subscribing, so on RabbitMQ those messages (up to a prefetch
+    window per queue) were never applied nor acknowledged: their deliveries stayed pending until
+    the sweeper re-published them (``bus_redeliver_after_seconds``) to another worker, and the
+    window stayed taken until the worker restarted. The sweeper is kept far away here: every
+    delivery must be done by the worker at once, none re-published.
+    """
+    stack = make_stack(enabled_plugins=["webhooks"], bus_redeliver_after_seconds=600.0)
+    handlers = [b.key for b in stack.app.extensions["sinergi.plugins"].handlers]
+    assert "recorder.record" in handlers and "webhooks.fan_out" in handlers, handlers
+    stack.declare()
+    ids = stack.insert_events(BACKLOG_EVENTS, title="Backlog")
+    while stack.unpublished():
+        assert relay_once(stack.app) > 0
+    if stack.is_amqp:  # both queues subscribed to plan events hold the backlog
+        assert stack.queue_size("recorder.record") == BACKLOG_EVENTS
+        assert stack.queue_size("webhooks.fan_out") == BACKLOG_EVENTS
+
+    def open_deliveries() -> dict[str, int]:
+        with stack.reading() as session:
+            return {f"{handler} {status}": n for handler, status, n in session.execute(
+                select(EventDelivery.handler, EventDelivery.status, func.count())
+                .where(EventDelivery.event_id.in_(ids), EventDelivery.status != "done")
+                .group_by(EventDelivery.handler, EventDelivery.status))}
+
+    began = time.monotonic()
+    worker = stack.spawn("worker", max_seconds=60)
+    finished = wait_for(lambda: not open_deliveries(), timeout=30, interval=0.2)
+    seconds = round(time.monotonic() - began, 1)
+    assert finished, (open_deliveries(), worker.output()[-2000:])
+    assert worker.stop() == 0, worker.output()[-2000:]
+    assert_exactly_once(stack, ids)
+    stats = worker.stats()
+    assert stats is not None, worker.output()[-2000:]
+    assert stats["republished"] == 0 and stats["handled"] == 2 * BACKLOG_EVENTS, stats
+    report(record_property, backlog_events=BACKLOG_EVENTS, queues=len(handlers),
+           seconds_to_done=seconds)
