@@ -18,6 +18,7 @@ from core.accounts.schemas import (
     TokenRequestSchema,
     TokenSchema,
 )
+from core.api.common import allow_anonymous
 from core.db import session
 from core.errors import AuthenticationRequired
 from core.web.auth import require_principal
@@ -48,6 +49,7 @@ class Me(MethodView):
 
 @blp.route("/auth/token")
 class TokenExchange(MethodView):
+    @allow_anonymous
     @blp.arguments(TokenRequestSchema)
     @blp.response(201, IssuedTokenSchema)
     def post(self, data: dict[str, Any]):

@@ -60,6 +60,17 @@ class PageArgs(QueryArgs):
             raise ValidationError(f"Must be one of: {', '.join(self.SORTS)}.", "sort")
 
 
+ANONYMOUS_ATTR = "_sinergi_allow_anonymous"
+
+
+def allow_anonymous(view: Any) -> Any:
+    """Mark an API write (POST/PUT/PATCH/DELETE view method) that works without logging in,
+    such as the token exchange or a public survey answer. Every other API write asks an
+    anonymous caller to authenticate (401) before its body is even read."""
+    setattr(view, ANONYMOUS_ATTR, True)
+    return view
+
+
 #: ``@blp.doc(**IF_MATCH)`` documents a write that requires ``If-Match`` (the item's ETag):
 #: 428 without it, 412 when it names an older version (see :func:`expected_version`).
 IF_MATCH: dict[str, Any] = {"parameters": [{

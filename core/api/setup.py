@@ -8,7 +8,7 @@ from typing import Any
 
 from apispec import BasePlugin
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Api, abort
 from flask_smorest.spec.plugins import integerconverter2paramschema
@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, NotFound, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter
 
+from core.api.common import ANONYMOUS_ATTR
 from core.api.problems import (
     PROBLEM_MIMETYPE,
     ProblemSchema,
@@ -24,6 +25,7 @@ from core.api.problems import (
     from_http_exception,
     problem,
 )
+from core.db import WRITE_METHODS
 from core.errors import AuthenticationRequired, DomainError, PermissionDenied, ValidationFailed
 from core.web.auth import current_principal
 
@@ -73,6 +75,22 @@ class SinergiApi(Api):
         from core.web.errors import render_http_error
 
         return render_http_error(error)
+
+
+def _require_login_for_writes() -> None:
+    """Anonymous API writes are 401 before anything else is looked at (the body's validation
+    included), unless the view is marked with :func:`core.api.common.allow_anonymous`."""
+    if (not request.path.startswith("/api/") or request.method not in WRITE_METHODS
+            or current_principal() is not None):
+        return
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is None:
+        return  # 404/405 follow
+    view_class = getattr(view, "view_class", None)
+    method = getattr(view_class, request.method.lower(), None) if view_class else view
+    if getattr(method, ANONYMOUS_ATTR, False) or getattr(view, ANONYMOUS_ATTR, False):
+        return
+    raise AuthenticationRequired()
 
 
 def _require_json_body() -> None:
@@ -249,6 +267,7 @@ def init_api(app: Flask) -> None:
     )
     api.register_converter(IdConverter, integerconverter2paramschema)
     app.extensions["sinergi.api"] = api
+    app.before_request(_require_login_for_writes)
     app.before_request(_require_json_body)
     app.before_request(_screen_input)
     app.register_error_handler(DomainError, _handle_domain_error)

@@ -32,6 +32,7 @@ from core.api.common import (  # noqa: E402
     IF_MATCH,
     PageArgs,
     QueryArgs,
+    allow_anonymous,
     etag,
     expected_version,
     page_body,
@@ -119,7 +120,8 @@ def require(principal: Principal | None, action: str, resource: Any = None) -> N
 
 
 __all__ = [
-    "API_VERSION", "IF_MATCH", "AuthenticationRequired", "BigIntPK", "Conflict", "DemoContext",
+    "API_VERSION", "IF_MATCH", "allow_anonymous", "AuthenticationRequired", "BigIntPK",
+    "Conflict", "DemoContext",
     "DomainError", "Event", "EventType", "Handler", "HandlerContext", "Model", "NavItem",
     "NotFound", "OrgRole", "Page", "PageArgs", "Permission", "PermissionDenied", "Principal",
     "QueryArgs", "StaleVersion", "UTCDateTime", "ValidationFailed", "_", "_l", "allowed",

@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from core.plugin import (
     IF_MATCH,
     ValidationFailed,
+    allow_anonymous,
     current_principal,
     db_session,
     etag,
@@ -481,6 +482,7 @@ class PublicSurvey(MethodView):
         _limit_public(token)
         return _public_body(token)
 
+    @allow_anonymous
     @blp.arguments(s.ResponseInSchema)
     @blp.response(201, s.PublicSurveySchema)
     def post(self, data: dict[str, Any], token: str):

@@ -122,3 +122,16 @@ def test_language_negotiation(app: Flask, header: str | None, language: str) -> 
     response = app.test_client().get(f"{API}/nope", headers=headers)
     assert_problem(response, 404)
     assert response.headers["Content-Language"] == language
+
+
+def test_anonymous_writes_are_401_before_their_body_is_read(api: ApiClient) -> None:
+    """A body that would fail validation still gets 401 first for an anonymous caller; the
+    writes open to anonymous callers validate as usual."""
+    for method, path in (("POST", "/plans"), ("PATCH", "/plans/1"), ("POST", "/needs"),
+                         ("DELETE", "/tokens/1"), ("PUT", "/organisations/1/verification")):
+        response = api.client.open(f"{API}{path}", method=method, json={"bogus": 1})
+        assert_problem(response, 401)
+        assert response.headers["WWW-Authenticate"] == 'Bearer realm="sinergi"'
+    assert_problem(api.client.post(f"{API}/auth/token", json={"bogus": 1}), 422)
+    assert_problem(api.client.post(f"{API}/evaluation/public-surveys/abc", json={"bogus": 1}),
+                   422)
