@@ -14,17 +14,29 @@ Logging in (the page and ``POST /api/v1/auth/token``) counts against three limit
 - ``login_email`` (``login_email_rate_limit``, much looser): failed attempts per e-mail from
   any address, against guessing spread over many addresses. Only failures count, and the
   default takes a sustained attack to reach; an empty value switches it off.
+
+When the storage cannot be reached (Redis down), limits let requests through and log an error
+(at most once a minute per process) rather than failing every login: the platform stays usable
+while the alert is handled.
 """
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, current_app
 from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+from redis.exceptions import RedisError
 from werkzeug.exceptions import TooManyRequests
+
+log = logging.getLogger(__name__)
+#: Storage failures a limiter survives by letting the request through.
+STORAGE_ERRORS: tuple[type[BaseException], ...] = (RedisError, ConnectionError, TimeoutError)
 
 
 class RateLimiter:
@@ -37,6 +49,18 @@ class RateLimiter:
         self.limits = {name: parse(value) for name, value in limits.items() if value}
         #: Configured limits left empty: switched off.
         self.switched_off = frozenset(name for name, value in limits.items() if not value)
+        self._last_storage_error = 0.0
+
+    def _ask(self, call: Callable[..., Any], *args: Any, allowed: Any) -> Any:
+        """Ask the storage; when it is unreachable, log (once a minute) and answer ``allowed``."""
+        try:
+            return call(*args)
+        except STORAGE_ERRORS as error:
+            now = time.monotonic()
+            if now - self._last_storage_error > 60:
+                self._last_storage_error = now
+                log.error("rate limit storage unreachable, limits not applied: %s", error)
+            return allowed
 
     def _item(self, name: str, limit: str | None):
         item = self.limits.get(name)
@@ -45,7 +69,8 @@ class RateLimiter:
         return item
 
     def _refuse(self, item, name: str, key: str) -> None:
-        reset_at, _remaining = self.strategy.get_window_stats(item, name, key)
+        reset_at, _remaining = self._ask(self.strategy.get_window_stats, item, name, key,
+                                         allowed=(time.time() + 60, 0))
         raise TooManyRequests(retry_after=max(1, int(reset_at - time.time()) + 1))
 
     def hit(self, name: str, key: str, limit: str | None = None) -> None:
@@ -55,23 +80,25 @@ class RateLimiter:
         item = self._item(name, limit)
         if item is None:
             raise KeyError(f"no rate limit named {name!r}")
-        if not self.strategy.hit(item, name, key):
+        if not self._ask(self.strategy.hit, item, name, key, allowed=True):
             self._refuse(item, name, key)
 
     def count(self, name: str, key: str) -> None:
         """Count one attempt without refusing this one (the next ``check`` will)."""
         item = self.limits.get(name)
         if item is not None:
-            self.strategy.hit(item, name, key)
+            self._ask(self.strategy.hit, item, name, key, allowed=True)
 
     def check(self, name: str, key: str) -> None:
         """Raise 429 if ``key`` is already at limit ``name``, without counting an attempt."""
         item = self.limits.get(name)
-        if item is not None and not self.strategy.test(item, name, key):
+        if item is not None and not self._ask(self.strategy.test, item, name, key,
+                                              allowed=True):
             self._refuse(item, name, key)
 
     def reset(self) -> None:
-        self.strategy.storage.reset()
+        """Forget every count (tests)."""
+        self._ask(self.strategy.storage.reset, allowed=None)
 
 
 def init_ratelimit(app: Flask) -> None:

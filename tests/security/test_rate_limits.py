@@ -146,3 +146,18 @@ def test_interest_limit_is_per_user_problem_json_with_retry_after(app: Flask, fa
         assert_problem(refused, 429, "too-many-requests")
         assert 1 <= int(refused.headers["Retry-After"]) <= 61
         assert interest(other, needs[2]).status_code == 201  # another user is not limited
+
+
+def test_an_unreachable_redis_lets_logins_through_and_logs(app: Flask, factory: Factory,
+                                                          tmp_path, caplog) -> None:
+    """Redis down (nothing listens on port 1): logins still work, the error is logged once."""
+    user = factory.user()
+    settings = {"ratelimit_storage_url": "redis://127.0.0.1:1/0",
+                "login_rate_limit": "1 per minute"}
+    with other_app(app, tmp_path / "down", **settings) as down:
+        client = down.test_client()
+        with caplog.at_level("ERROR", logger="core.ratelimit"):
+            for _ in range(3):  # past the limit: nothing can count, nothing is refused
+                assert _token(client, user.email, PASSWORD, "198.51.100.7").status_code == 201
+        unreachable = [r for r in caplog.records if "storage unreachable" in r.getMessage()]
+        assert len(unreachable) == 1
