@@ -52,8 +52,9 @@ def pending(app: Flask) -> list[str]:
     script = ScriptDirectory.from_config(cfg)
     with app.extensions["sinergi.db"].engine.connect() as conn:
         current = set(MigrationContext.configure(conn).get_current_heads())
+    known = {rev.revision for rev in script.walk_revisions()}
     applied: set[str] = set()
-    for head in current:
+    for head in current & known:  # heads of plugins no longer installed are not ours to walk
         applied.update(rev.revision for rev in script.iterate_revisions(head, "base"))
     active = set(active_branches(app))
     return [

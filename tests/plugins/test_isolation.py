@@ -151,3 +151,23 @@ def test_plugin_commands_run_in_the_app_context(app, tmp_path, monkeypatch):
     result = CliRunner().invoke(group, ["recorder-count"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "effects: 0 (greeting halo)"
+
+
+def test_an_uninstalled_plugins_migrations_do_not_break_the_status(app, db, factory):
+    """The version table still names the head of a plugin that was uninstalled: the plugin
+    list and its pending migrations are still answered (it was a 500)."""
+    from sqlalchemy import text
+
+    from core.migrate import pending
+
+    with db.begin() as session:
+        session.execute(text("INSERT INTO alembic_version (version_num) VALUES ('0001_gone')"))
+    try:
+        assert pending(app) == []
+        admin = factory.admin()
+        response = app.test_client().get("/api/v1/plugins", headers=admin.headers)
+        assert response.status_code == 200, response.json
+        assert all(row["pending_migrations"] == [] for row in response.json)
+    finally:
+        with db.begin() as session:
+            session.execute(text("DELETE FROM alembic_version WHERE version_num = '0001_gone'"))
