@@ -105,11 +105,14 @@ def db() -> None:
 @pass_ctx
 def db_upgrade(ctx: AppContext) -> None:
     """Apply every pending migration (core and enabled plugins)."""
-    from core.migrate import pending, upgrade
+    from core.migrate import UnknownRevisions, pending, upgrade
 
     with ctx.app.app_context():
         todo = pending(ctx.app)
-        upgrade(ctx.app)
+        try:
+            upgrade(ctx.app)
+        except UnknownRevisions as error:
+            raise click.ClickException(str(error)) from error
     click.echo(f"Database is up to date ({len(todo)} migration(s) applied).")
 
 

@@ -36,8 +36,30 @@ def active_branches(app: Flask) -> list[str]:
     return ["core", *(s.name for s in host.active() if s.migrations)]
 
 
+class UnknownRevisions(RuntimeError):
+    """The database records migrations that no installed branch provides."""
+
+
+def unknown_heads(app: Flask) -> set[str]:
+    """Heads in the version table that no installed branch knows (an uninstalled plugin)."""
+    script = ScriptDirectory.from_config(alembic_config(app))
+    known = {rev.revision for rev in script.walk_revisions()}
+    with app.extensions["sinergi.db"].engine.connect() as conn:
+        return set(MigrationContext.configure(conn).get_current_heads()) - known
+
+
 def upgrade(app: Flask, target: str | None = None) -> None:
-    """Apply all pending migrations of core and of the enabled plugins (or up to ``target``)."""
+    """Apply all pending migrations of core and of the enabled plugins (or up to ``target``).
+
+    Raises :class:`UnknownRevisions` when the database records migrations of a plugin that is
+    no longer installed (Alembic cannot upgrade past what it cannot find)."""
+    unknown = unknown_heads(app)
+    if unknown:
+        raise UnknownRevisions(
+            "The database records migrations that no installed plugin provides: "
+            f"{', '.join(sorted(unknown))}. Install the plugin that provided them again "
+            "(it may stay disabled), or see docs/operations.md#migrations to remove them."
+        )
     cfg = alembic_config(app)
     if target is not None:
         command.upgrade(cfg, target)
