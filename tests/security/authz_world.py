@@ -368,7 +368,7 @@ def _exhibition(w: World) -> None:
         ids[f"achievement_{actor[-1]}"] = item["id"]
         image = w.ok(w.api(actor, "PUT", f"/exhibition/achievements/{item['id']}/image",
                            {"content_base64": b64(png())}))
-        ids[f"image_{actor[-1]}"] = image["image"]["id"] if "image" in image else image["id"]
+        ids[f"image_{actor[-1]}"] = image["image_id"]  # not the achievement's id
     # Bandung's booth is published; Surabaya's stays a draft.
     w.ok(w.api("officer_a", "POST", f"/exhibition/booths/{BANDUNG}/submit"))
     w.ok(w.api("admin", "POST", f"/exhibition/booths/{BANDUNG}/approve", {}))
